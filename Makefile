@@ -1,0 +1,53 @@
+# ePayment Lab. Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+SIM_PORT ?= 8090
+export EPAYMENT_LAB_SPECS ?= $(abspath ../shared/specs)
+
+.PHONY: run simulator test lint format bench clean venv venv-dev
+
+# The runtime environment: only requirements.txt.
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The test environment: runtime plus requirements-dev.txt.
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+## run: start the dashboard on the embedded simulator (no keys needed)
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+## simulator: start the ePayment simulator alone on 127.0.0.1:$(SIM_PORT)
+simulator: $(VENV)/.runtime
+	$(PY) -m simulator --port $(SIM_PORT)
+
+## test: set up everything the tests need, lint, then run every test
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: throughput and latency benchmarks (not tests)
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
