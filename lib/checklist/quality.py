@@ -1,0 +1,155 @@
+"""Evidence rules for the QA, pitfall and go-live items a log can prove (Q1–Q5, P1, P2, G2, G3)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from lib.checklist.log import Entry, Evidence, header
+
+STATES = ("CREATED", "AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED")
+EVENTS = ("CANCELLED", "CAPTURED", "REFUNDED")
+STATE_SCENARIO = {
+    "CREATED": "any scenario that polls right after create",
+    "AUTHORIZED": "full_capture_refund",
+    "ABORTED": "user_rejects",
+    "EXPIRED": "payment_expires",
+    "TERMINATED": "cancel_before_approval",
+}
+REQUIRED_HEADERS = (
+    "Merchant-Serial-Number",
+    "Vipps-System-Name",
+    "Vipps-System-Version",
+    "Vipps-System-Plugin-Name",
+    "Vipps-System-Plugin-Version",
+)
+REFERENCE = re.compile(r"^[a-zA-Z0-9-]{8,64}$")
+
+
+def q1_webhooks(log: Sequence[Entry]) -> Evidence:
+    polls = p2_polling(log)
+    deliveries = [e for e in log if e.op == "webhook_delivery" and e.ex.error is None]
+    if not deliveries:
+        hint = "no webhook received: register a webhook and receive its events (webhooks issue)"
+        return Evidence(polls.proof, hint)
+    if not polls.met:
+        return Evidence(deliveries, "webhooks seen, but " + (polls.hint or ""))
+    return Evidence(deliveries + polls.proof)
+
+
+def q2_states_events(log: Sequence[Entry]) -> Evidence:
+    proof: list[Entry] = []
+    seen: set[str] = set()
+    for e in log:
+        state = e.resp("state") if e.ok("get_payment") else None
+        found = ({state} & set(STATES)) | (e.event_names & set(EVENTS))
+        if found - seen:
+            proof.append(e)
+            seen |= found
+    states = [s for s in STATES if s not in seen]
+    events = [n for n in EVENTS if n not in seen]
+    if states:
+        runs = ", ".join(f"{s} ({STATE_SCENARIO[s]})" for s in states)
+        return Evidence(proof, f"no GET showed state {runs}")
+    if events:
+        return Evidence(proof, f"no event log showed {', '.join(events)}: fetch events after each")
+    return Evidence(proof)
+
+
+def _is_problem(e: Entry) -> bool:
+    content_type = (header(e.ex.response_headers, "Content-Type") or "").lower()
+    return "problem+json" in content_type and isinstance(e.response, dict)
+
+
+def _error_code(e: Entry) -> str | None:
+    for detail in e.resp("extraDetails") or []:
+        if isinstance(detail, dict) and detail.get("name") == "ErrorCode":
+            return str(detail.get("reason"))
+    return None
+
+
+def q3_errors(log: Sequence[Entry]) -> Evidence:
+    traced = [e for e in log if _is_problem(e) and e.resp("traceId")]
+    coded = [e for e in traced if _error_code(e)]
+    if not traced:
+        return Evidence([], "no problem+json with a traceId logged: run a refusal scenario")
+    if not coded:
+        hint = "no error carried an ErrorCode: run refusal_capture_before_approval"
+        return Evidence(traced, hint)
+    return Evidence(coded)
+
+
+def q4_headers(log: Sequence[Entry]) -> Evidence:
+    requests = [e for e in log if e.is_epayment and e.op != "webhook_delivery"]
+    if not requests:
+        return Evidence([], "no ePayment request logged")
+    for e in requests:
+        absent = [h for h in REQUIRED_HEADERS if not header(e.ex.request_headers, h)]
+        if absent:
+            where = f"{e.ex.method} {e.op} (exchange {e.ex.id})"
+            return Evidence([e], f"no {', '.join(absent)} in {where}: send it on every request")
+    return Evidence(requests)
+
+
+def q5_receipt(log: Sequence[Entry]) -> Evidence:
+    proof = [e for e in log if e.ok("create_payment") and e.req("receipt")]
+    proof += [e for e in log if "/order-management/" in e.ex.url and e.ex.status in (200, 201)]
+    hint = "no create carried a receipt: run full_capture_refund (sends a receipt)"
+    return Evidence(proof, None if proof else hint)
+
+
+def reference_problem(reference: str) -> str | None:
+    """Why a reference breaks the orderid advice (§11 P1), or None when it follows it."""
+    if not REFERENCE.match(reference):
+        return "must be 8–64 characters of a-z, A-Z, 0-9 and -"
+    if reference.isdigit():
+        return "is purely numeric"
+    if reference.startswith("0"):
+        return "has a leading zero"
+    return None
+
+
+def p1_reference(log: Sequence[Entry]) -> Evidence:
+    created = [e for e in log if e.ok("create_payment", 201) and e.reference]
+    if not created:
+        return Evidence([], "no payment created yet")
+    for e in created:
+        why = reference_problem(e.reference or "")
+        if why:
+            return Evidence([e], f"reference {e.reference!r} {why}")
+    return Evidence(created)
+
+
+def p2_polling(log: Sequence[Entry]) -> Evidence:
+    gets = [e for e in log if e.ok("get_payment") and e.reference]
+    counts = Counter(e.reference for e in gets)
+    polled = {ref for ref, n in counts.items() if n >= 2}
+    proof = [e for e in gets if e.reference in polled]
+    return Evidence(proof, None if proof else "no reference was polled twice: poll GET until final")
+
+
+def _complete_order(log: Sequence[Entry], targets: set[str], where: str) -> Evidence:
+    """A reference whose own log shows AUTHORIZED, CAPTURED, REFUNDED and CANCELLED."""
+    by_ref: dict[str, list[Entry]] = {}
+    for e in log:
+        if e.ex.target in targets and e.reference:
+            by_ref.setdefault(e.reference, []).append(e)
+    for entries in by_ref.values():
+        names = set().union(*(e.event_names for e in entries))
+        authorized = "AUTHORIZED" in names or any(
+            e.ok("get_payment") and e.resp("state") == "AUTHORIZED" for e in entries
+        )
+        if authorized and {"CAPTURED", "REFUNDED", "CANCELLED"} <= names:
+            return Evidence([e for e in entries if e.event_names or e.ok("get_payment")])
+    hint = f"no {where} reference showed AUTHORIZED, CAPTURED, REFUNDED and CANCELLED via the API"
+    return Evidence([], hint + ": run partial_capture_refund_cancel there")
+
+
+def g2_production(log: Sequence[Entry]) -> Evidence:
+    return _complete_order(log, {"production"}, "production")
+
+
+def g3_test(log: Sequence[Entry]) -> Evidence:
+    # The simulator counts as a rehearsal of the test environment; the report names the target.
+    return _complete_order(log, {"test", "simulator", "custom"}, "test")
