@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import yaml
 from openapi_core import Config, OpenAPI
@@ -286,12 +287,17 @@ def _body_bytes(value: Any) -> bytes | None:
     return json.dumps(value).encode()
 
 
-def from_observed(observed: Any) -> HttpExchange:
-    """Adapts the simulator's `ObservedExchange` (duck-typed, so this module never imports it)."""
+def from_observed(observed: Any) -> HttpExchange | None:
+    """Adapts the simulator's `ObservedExchange` (duck-typed, so this module never imports it).
+
+    None when there is no response to check (`status` None: a deliberately dropped connection).
+    """
+    if observed.status is None:
+        return None
     return HttpExchange(
         method=observed.method,
         path=observed.path,
-        query=dict(getattr(observed, "query", None) or {}),
+        query=dict(parse_qsl(observed.query_string or "", keep_blank_values=True)),
         status=observed.status,
         request_headers=dict(observed.request_headers),
         request_body=_body_bytes(observed.request_body),
@@ -321,7 +327,8 @@ class SpecObserver:
         with self._lock:
             pending, self._pending = self._pending, []
         self.checked += len(pending)
-        return [v for item in pending for v in self.validator.validate(from_observed(item))]
+        exchanges = [e for e in map(from_observed, pending) if e is not None]
+        return [v for exchange in exchanges for v in self.validator.validate(exchange)]
 
 
 def format_violations(violations: Iterable[str], limit: int = 20) -> str:
