@@ -1,0 +1,121 @@
+"""The Recorder: the one place exchanges are redacted, grouped into runs and stored."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import pandas as pd
+
+from lib.exchange import Exchange, utc_now
+from lib.recorder.frame import exchanges_to_dataframe
+from lib.recorder.redaction import Redactor
+from lib.recorder.store import Run, Store, open_store
+
+DEFAULT_PATH = "evidence/epayment-lab.sqlite"
+
+
+class Recorder:
+    """Evidence log. `record()` redacts first, so no secret reaches the store."""
+
+    def __init__(
+        self, store: Store, run_label: str | None = None, *, redactor: Redactor | None = None
+    ) -> None:
+        self.store = store
+        self.redactor = redactor or Redactor()
+        self._run_id = self.start_run(run_label)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path = DEFAULT_PATH,
+        run_label: str | None = None,
+        *,
+        store: Store | None = None,
+    ) -> Recorder:
+        """A recorder on a SQLite file (or `sqlite:///` URL), starting a new run."""
+        return cls(store if store is not None else open_store(path), run_label)
+
+    # Runs -----------------------------------------------------------------------------------
+
+    @property
+    def run_id(self) -> str:
+        """The current run; new exchanges are stamped with it."""
+        return self._run_id
+
+    def start_run(self, label: str | None = None) -> str:
+        """Starts a new run and makes it current. Returns its id."""
+        started = utc_now()
+        run = Run(
+            id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+            label=self.redactor.redact_text(label) or f"run {started:%Y-%m-%d %H:%M:%S} UTC",
+            started_at=started,
+        )
+        self.store.add_run(run)
+        self._run_id = run.id
+        return run.id
+
+    def resume_run(self, run_id: str) -> None:
+        """Makes an existing run current again (e.g. after a restart)."""
+        if run_id not in {run.id for run in self.store.runs()}:
+            raise KeyError(f"No run {run_id!r} in this evidence store.")
+        self._run_id = run_id
+
+    def runs(self) -> list[Run]:
+        """Every run in the store, oldest first, with its exchange count."""
+        return self.store.runs()
+
+    def set_run_meta(self, key: str, value: str | None, run_id: str | None = None) -> None:
+        """Keeps a note on a run (e.g. a manual checklist comment); None deletes it."""
+        clean = None if value is None else self.redactor.redact_text(value)
+        self.store.set_meta(run_id or self._run_id, key, clean)
+
+    def get_run_meta(self, key: str, run_id: str | None = None) -> str | None:
+        return self.store.get_meta(run_id or self._run_id, key)
+
+    def run_meta(self, run_id: str | None = None) -> dict[str, str]:
+        return self.store.meta(run_id or self._run_id)
+
+    # Exchanges --------------------------------------------------------------------------------
+
+    def add_secret(self, value: str | None, name: str = "secret") -> bool:
+        """Registers a secret value; it is replaced wherever it appears in later records."""
+        return self.redactor.add_secret(value, name)
+
+    def record(self, exchange: Exchange) -> Exchange:
+        """Redacts, stamps the current run and stores. Returns the stored copy (with `id`)."""
+        clean = replace(self.redactor.redact(exchange), run_id=self._run_id, id=None)
+        return replace(clean, id=self.store.add_exchange(clean))
+
+    def exchanges(
+        self,
+        run_id: str | Literal["all"] | None = None,
+        reference: str | None = None,
+        operation: str | None = None,
+    ) -> list[Exchange]:
+        """Stored exchanges of the current run (default), one run, or `"all"` runs."""
+        scope = None if run_id == "all" else (run_id or self._run_id)
+        return self.store.exchanges(run_id=scope, reference=reference, operation=operation)
+
+    def to_dataframe(self, run_id: str | None = None, all_runs: bool = False) -> pd.DataFrame:
+        """The evidence table: the current run, `run_id`, or every run with `all_runs=True`."""
+        return exchanges_to_dataframe(self.exchanges("all" if all_runs else run_id))
+
+    # Lifecycle --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
