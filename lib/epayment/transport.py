@@ -1,0 +1,197 @@
+"""The one choke point: every attempt of every request is sent, recorded and retried here."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+import tenacity
+
+from lib.epayment.errors import NetworkError, _verb, error_from_response
+from lib.epayment.models import ApiResult
+from lib.epayment.retry import parse_retry_after, should_retry
+from lib.exchange import Exchange
+
+logger = logging.getLogger("epayment_lab.client")
+
+
+class RecorderLike(Protocol):
+    def record(self, exchange: Exchange) -> Any: ...
+
+
+@dataclass
+class Call:
+    """One logical operation; its attempts share body bytes and Idempotency-Key."""
+
+    method: str
+    path: str
+    operation: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None  # JSON-serialisable, or None for no body
+    reference: str | None = None
+    idempotency_key: str | None = None
+    auth: Callable[[], str] | None = None  # gives the Authorization value for each attempt
+    idempotent_post: bool = False  # a POST that is safe to repeat without a key (the token call)
+
+
+@dataclass
+class Outcome:
+    exchange: Exchange
+    response: requests.Response | None
+    authorization: str | None = None
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def retry_after(self) -> float | None:
+        return parse_retry_after(self.exchange.response_headers.get("Retry-After"))
+
+
+@dataclass
+class Transport:
+    base_url: str
+    target: str
+    session: requests.Session
+    recorder: RecorderLike | None
+    timeout: float | tuple[float, float]
+    max_retries: int
+    backoff: Callable[[int, float | None], float]
+    sleep: Callable[[float], None] = time.sleep
+    step: Callable[[], str | None] = lambda: None
+
+    def execute(
+        self, call: Call, on_unauthorized: Callable[[str | None], None] | None = None
+    ) -> ApiResult:
+        """Send `call` with retries; on a 401 refresh the token once and try again."""
+        counter = itertools.count(1)
+        outcome = self._with_retries(call, counter)
+        if outcome.status == 401 and call.auth is not None and on_unauthorized is not None:
+            on_unauthorized(outcome.authorization)
+            outcome = self._with_retries(call, counter)
+        return self._result(call, outcome)
+
+    def _with_retries(self, call: Call, counter: Iterator[int]) -> Outcome:
+        def retry(state: tenacity.RetryCallState) -> bool:
+            outcome: Outcome = state.outcome.result()  # type: ignore[union-attr]
+            return should_retry(
+                method=call.method,
+                status=outcome.status,
+                has_idempotency_key=call.idempotency_key is not None,
+                attempt=state.attempt_number,
+                max_retries=self.max_retries,
+                idempotent_post=call.idempotent_post,
+            )
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            outcome: Outcome = state.outcome.result()  # type: ignore[union-attr]
+            return self.backoff(state.attempt_number, outcome.retry_after)
+
+        retrying = tenacity.Retrying(
+            retry=retry,
+            wait=wait,
+            sleep=self.sleep,
+            stop=tenacity.stop_after_attempt(self.max_retries + 1),
+            retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
+        )
+        return retrying(lambda: self._send(call, next(counter)))
+
+    def _send(self, call: Call, attempt: int) -> Outcome:
+        """Send one attempt and hand its Exchange to the recorder, whatever happened."""
+        headers = dict(call.headers)
+        authorization = call.auth() if call.auth is not None else None
+        if authorization:
+            headers["Authorization"] = authorization
+        data = None
+        if call.body is not None:
+            data = json.dumps(call.body, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        prepared = self.session.prepare_request(
+            requests.Request(call.method, self.base_url + call.path, headers=headers, data=data)
+        )
+        exchange = Exchange(
+            method=call.method,
+            url=prepared.url or "",
+            operation=call.operation,
+            target=self.target,
+            request_headers=dict(prepared.headers),
+            request_body=data.decode("utf-8") if data is not None else None,
+            reference=call.reference,
+            idempotency_key=call.idempotency_key,
+            attempt=attempt,
+            step=self.step(),
+        )
+        started = time.perf_counter()
+        response = None
+        try:
+            env = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+            response = self.session.send(
+                prepared, timeout=self.timeout, allow_redirects=False, **env
+            )
+            exchange.status = response.status_code
+            exchange.response_headers = dict(response.headers)
+            exchange.response_body = response.text
+        except requests.RequestException as exc:
+            exchange.error = f"{type(exc).__name__}: {exc}"
+        exchange.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        self._record(exchange)
+        return Outcome(exchange, response, authorization)
+
+    def _record(self, exchange: Exchange) -> None:
+        logger.info(
+            "%s %s -> %s (%.0f ms, attempt %d)",
+            exchange.method,
+            exchange.url,
+            exchange.status if exchange.status is not None else exchange.error,
+            exchange.latency_ms or 0,
+            exchange.attempt,
+        )
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(exchange)
+        except Exception:  # noqa: BLE001
+            # A broken evidence store must not hide the payment's outcome: the caller could
+            # otherwise repeat a capture that already happened.
+            logger.exception("Recording the exchange failed; the request itself completed.")
+
+    def _result(self, call: Call, outcome: Outcome) -> ApiResult:
+        exchange = outcome.exchange
+        if exchange.status is None:
+            raise NetworkError(
+                f"{_verb(call.operation)} got no response from {self.base_url} "
+                f"({exchange.error}) — check that the target is running and reachable; "
+                "retrying with the same Idempotency-Key is safe.",
+                exchange=exchange,
+            )
+        if exchange.status >= 400:
+            raise error_from_response(
+                operation=call.operation,
+                status=exchange.status,
+                body=exchange.response_body,
+                retry_after=outcome.retry_after,
+                exchange=exchange,
+            )
+        return ApiResult(
+            status=exchange.status,
+            data=_json(exchange.response_body),
+            reference=call.reference,
+            idempotency_key=call.idempotency_key,
+            exchange=exchange,
+        )
+
+
+def _json(body: str | None) -> Any:
+    if not body or not body.strip():
+        return None  # force approve answers 200 with no body
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body  # not JSON: hand the text over rather than hide a completed operation
