@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from tests.spec_observer import SpecObserver, format_violations
 from tests.spec_validator import (
     HttpExchange,
     SpecsMissing,
@@ -233,3 +235,22 @@ def test_missing_specs_fail_when_required(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("EPAYMENT_LAB_REQUIRE_SPECS", "1")
     with pytest.raises(pytest.fail.Exception, match="official specs not found"):
         load_or_skip()
+
+
+def test_observer_queues_then_reports_each_violation_once(validator: SpecValidator) -> None:
+    observer = SpecObserver(validator)
+
+    def observed(status: int | None, body: bytes) -> SimpleNamespace:
+        return SimpleNamespace(
+            method="GET", path=f"/epayment/v1/payments/{REF}", query_string="", status=status,
+            request_headers=API, request_body=b"", response_headers=PROBLEM, response_body=body,
+        )  # fmt: skip
+
+    observer(observed(404, problem(404)))
+    observer(observed(404, b'{"status": 404}'))
+    observer(observed(None, b""))  # a dropped connection: nothing to check
+    violations = observer.take_violations()
+    assert len(violations) == 3 and all("404 (getPayment)" in v for v in violations), violations
+    assert "3 spec violation(s)" in format_violations(violations)
+    assert observer.take_violations() == []
+    assert observer.checked == 3

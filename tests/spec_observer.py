@@ -1,0 +1,70 @@
+"""The simulator observer that queues every exchange and checks it against the official specs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.spec_validator import HttpExchange, SpecValidator
+
+
+def _body_bytes(value: Any) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    return json.dumps(value).encode()
+
+
+def from_observed(observed: Any) -> HttpExchange | None:
+    """Adapts the simulator's `ObservedExchange` (duck-typed, so this module never imports it).
+
+    None when there is no response to check (`status` None: a deliberately dropped connection).
+    """
+    if observed.status is None:
+        return None
+    return HttpExchange(
+        method=observed.method,
+        path=observed.path,
+        query=dict(parse_qsl(observed.query_string or "", keep_blank_values=True)),
+        status=observed.status,
+        request_headers=dict(observed.request_headers),
+        request_body=_body_bytes(observed.request_body),
+        response_headers=dict(observed.response_headers),
+        response_body=_body_bytes(observed.response_body),
+    )
+
+
+class SpecObserver:
+    """`SimulatorConfig.observer`: records every exchange cheaply; validates when asked.
+
+    Called on the server's thread, so it only queues; `take_violations()` validates what was queued
+    since the last call (the per-test check), keeping the server fast and the check thread-safe.
+    """
+
+    def __init__(self, validator: SpecValidator) -> None:
+        self.validator = validator
+        self._pending: list[Any] = []
+        self._lock = threading.Lock()
+        self.checked = 0
+
+    def __call__(self, observed: Any) -> None:
+        with self._lock:
+            self._pending.append(observed)
+
+    def take_violations(self) -> list[str]:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        self.checked += len(pending)
+        exchanges = [e for e in map(from_observed, pending) if e is not None]
+        return [v for exchange in exchanges for v in self.validator.validate(exchange)]
+
+
+def format_violations(violations: Iterable[str], limit: int = 20) -> str:
+    items = list(violations)
+    shown = "\n".join(f"  - {v}" for v in items[:limit])
+    more = f"\n  ... and {len(items) - limit} more" if len(items) > limit else ""
+    return f"{len(items)} spec violation(s):\n{shown}{more}"
