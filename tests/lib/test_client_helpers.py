@@ -9,7 +9,8 @@ from lib.epayment import PaymentState, is_valid_reference, new_reference, to_maj
 
 
 @pytest.mark.parametrize(
-    ("major", "minor"), [("10.50", 1050), ("10", 1000), ("0.01", 1), (Decimal("1.1"), 110), (3, 300)]
+    ("major", "minor"),
+    [("10.50", 1050), ("10", 1000), ("0.01", 1), ("1,5", 150), (Decimal("1.1"), 110), (3, 300)],
 )
 def test_to_minor_is_exact(major: object, minor: int) -> None:
     assert to_minor(major) == minor  # type: ignore[arg-type]

@@ -55,7 +55,8 @@ def test_domain_error_carries_code_trace_and_an_actionable_message() -> None:
     assert err.trace_id == CAPTURE_6080["traceId"]
     assert err.problem["title"] == "Cannot capture before reservation"
     text = str(err)
-    assert text.startswith("Capture refused (400, ErrorCode 6080 'Cannot capture before reservation')")
+    expected = "Capture refused (400, ErrorCode 6080 'Cannot capture before reservation')"
+    assert text.startswith(expected)
     assert "approve the payment first" in text
     assert CAPTURE_6080["traceId"] in text
 

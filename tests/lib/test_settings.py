@@ -72,7 +72,8 @@ def test_one_error_names_everything_missing_or_malformed() -> None:
 def test_custom_target_needs_an_http_url_and_unknown_targets_are_refused() -> None:
     with pytest.raises(SettingsError, match="not an http"):
         Settings.load({"epayment": {**_keys(), "target": "custom", "base_url": "ftp://x"}}, env={})
-    custom = Settings.load({"epayment": {**_keys(), "target": "custom", "base_url": "http://h:1"}}, {})
+    secrets = {"epayment": {**_keys(), "target": "custom", "base_url": "http://h:1"}}
+    custom = Settings.load(secrets, {})
     assert custom.base_url == "http://h:1"
     with pytest.raises(SettingsError, match="not one of"):
         Settings.load({"epayment": {"target": "staging"}}, env={})
@@ -83,7 +84,8 @@ def test_fixed_hosts_ignore_a_stray_base_url() -> None:
     assert s.base_url == BASE_URLS["production"] and s.is_production
     assert not s.allow_production_writes
     env = {"EPAYMENT_LAB_ALLOW_PRODUCTION_WRITES": "true"}
-    assert Settings.load({"epayment": {**_keys(), "target": "production"}}, env).allow_production_writes
+    allowed = Settings.load({"epayment": {**_keys(), "target": "production"}}, env)
+    assert allowed.allow_production_writes
 
 
 def test_secrets_never_appear_in_repr() -> None:
