@@ -56,7 +56,9 @@ class Redactor:
             return False
         with self._lock:
             for variant in _variants(value):
-                self._secrets.setdefault(variant, name)
+                # A specific name ("client_secret") beats the generic one given by add_secret(v).
+                if self._secrets.get(variant, "secret") == "secret":
+                    self._secrets[variant] = name
         return True
 
     def redact_text(self, text: str | None) -> str | None:
