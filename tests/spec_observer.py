@@ -6,7 +6,9 @@ import json
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
 
 from tests.spec_validator import HttpExchange, SpecValidator
 
@@ -35,6 +37,22 @@ def from_observed(observed: Any) -> HttpExchange | None:
         request_body=_body_bytes(observed.request_body),
         response_headers=dict(observed.response_headers),
         response_body=_body_bytes(observed.response_body),
+    )
+
+
+def from_requests(response: requests.Response) -> HttpExchange:
+    """The exchange as a `requests` client saw it (the contract and fuzz tests' view)."""
+    request = response.request
+    url = urlsplit(request.url or "")
+    return HttpExchange(
+        method=request.method or "GET",
+        path=url.path,
+        query=dict(parse_qsl(url.query, keep_blank_values=True)),
+        status=response.status_code,
+        request_headers=dict(request.headers),
+        request_body=_body_bytes(request.body),
+        response_headers=dict(response.headers),
+        response_body=response.content,
     )
 
 

@@ -185,6 +185,7 @@ class SpecValidator:
         self.directory = directory
         epayment = _adapt_epayment(yaml.safe_load((directory / "epayment.yaml").read_text()))
         token = _bare_media_types(yaml.safe_load((directory / "access-token.yaml").read_text()))
+        self.epayment_spec = epayment  # the adapted dict, also what the fuzz run generates from
         self._apps = {
             "epayment.yaml": OpenAPI.from_dict(epayment, config=CONFIG),
             "access-token.yaml": OpenAPI.from_dict(token, config=CONFIG),

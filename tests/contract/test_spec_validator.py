@@ -76,11 +76,6 @@ CREATE = {
 }
 
 
-@pytest.fixture(scope="module")
-def validator() -> SpecValidator:
-    return load_or_skip()
-
-
 def test_conforming_create_passes(validator: SpecValidator) -> None:
     created = {"reference": REF, "redirectUrl": "http://127.0.0.1:1/landing?token=t"}
     ex = exchange(
