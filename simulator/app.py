@@ -1,0 +1,144 @@
+"""The aiohttp application: routes from urls.py, one error/observer middleware, fault wrapping."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from simulator import exceptions as ex
+from simulator.auth import JsonError
+from simulator.config import SimulatorConfig
+from simulator.control import ControlPlane
+from simulator.faults import FaultInjector
+from simulator.httputil import json_response, problem_response
+from simulator.landing import LandingPage
+from simulator.models import EPaymentBackend
+from simulator.observe import ObservedExchange
+from simulator.ratelimit import RateLimiter
+from simulator.responses import EPaymentResponses
+from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES
+
+log = logging.getLogger("simulator")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Dropped(Exception):
+    """The connection was closed on purpose (fault injection); there is no response."""
+
+
+def _drop(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.abort()
+    raise Dropped()
+
+
+def with_faults(operation: str, handler: Handler, faults: FaultInjector) -> Handler:
+    """Apply an armed fault: answer a status, drop before or after doing the work, or delay."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        fault = faults.take(operation)
+        if fault is None:
+            return await handler(request)
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            return await handler(request)
+        if fault.kind == "status":
+            raise ex.InjectedFault(fault.status, operation)
+        if fault.kind == "drop_before":
+            _drop(request)
+        # drop_after: the work is done (or refused) but the client never hears of it
+        with contextlib.suppress(Exception):
+            await handler(request)
+        _drop(request)
+        raise AssertionError("unreachable")
+
+    return wrapped
+
+
+def _render(exc: BaseException, request: web.Request) -> web.StreamResponse:
+    if isinstance(exc, ex.ProblemError):
+        return problem_response(exc, request.path)
+    if isinstance(exc, JsonError):
+        return json_response(exc.status, exc.body)
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return problem_response(ex.PayloadTooLarge("The request body is too large."), request.path)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return problem_response(
+            ex.MethodNotAllowed(f"{request.method} is not allowed on {request.path}."), request.path
+        )
+    if isinstance(exc, web.HTTPException) and exc.status >= 400:
+        return problem_response(ex.NotFound(f"No such resource: {request.path}"), request.path)
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    return problem_response(ex.InternalError("Unexpected simulator error."), request.path)
+
+
+def make_middleware(config: SimulatorConfig) -> Callable[..., Awaitable[web.StreamResponse]]:
+    observer = config.observer
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = exc if exc.status < 400 else _render(exc, request)
+        except Dropped:
+            if observer is not None:
+                await _observe(observer, request, None)
+            return web.Response(status=499)  # never reaches the client: the socket is gone
+        except Exception as exc:
+            response = _render(exc, request)
+        if observer is not None:
+            await _observe(observer, request, response)
+        return response
+
+    return middleware
+
+
+async def _observe(
+    observer: Callable[[ObservedExchange], None],
+    request: web.Request,
+    response: web.StreamResponse | None,
+) -> None:
+    try:
+        body = await request.read()
+    except Exception:  # e.g. a body over the size limit: not kept
+        body = b""
+    raw = getattr(response, "body", None) if response is not None else None
+    exchange = ObservedExchange(
+        method=request.method,
+        path=request.path,
+        query_string=request.query_string,
+        request_headers=dict(request.headers),
+        request_body=body,
+        status=response.status if response is not None else None,
+        response_headers=dict(response.headers) if response is not None else {},
+        response_body=raw if isinstance(raw, bytes) else b"",
+    )
+    try:
+        observer(exchange)
+    except Exception:
+        log.exception("observer failed")
+
+
+def build_app(
+    config: SimulatorConfig, backend: EPaymentBackend, limiter: RateLimiter, faults: FaultInjector
+) -> web.Application:
+    app = web.Application(
+        middlewares=[make_middleware(config)], client_max_size=config.max_body_bytes
+    )
+    api = EPaymentResponses(backend, limiter)
+    for route in API_ROUTES:
+        handler = with_faults(route.operation or route.handler, getattr(api, route.handler), faults)
+        app.router.add_route(route.method, route.path, handler)
+    groups = (
+        (LANDING_ROUTES, LandingPage(backend)),
+        (CONTROL_ROUTES, ControlPlane(backend, limiter, faults)),
+    )
+    for routes, target in groups:
+        for route in routes:
+            app.router.add_route(route.method, route.path, getattr(target, route.handler))
+    return app

@@ -1,0 +1,90 @@
+"""The control plane under /_sim/: health, sales units, payments, reset, clock, actions, faults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from simulator import exceptions as ex
+from simulator.faults import Fault, FaultInjector
+from simulator.httputil import json_response, read_json
+from simulator.models import EPaymentBackend
+from simulator.ratelimit import RateLimiter
+from simulator.transitions import TransitionPolicy
+
+
+class ControlPlane:
+    """No auth: it exists only on the simulator, which binds 127.0.0.1 unless told otherwise."""
+
+    def __init__(
+        self, backend: EPaymentBackend, limiter: RateLimiter, faults: FaultInjector
+    ) -> None:
+        self.backend = backend
+        self.limiter = limiter
+        self.faults = faults
+
+    async def health(self, request: web.Request) -> web.Response:
+        return json_response(200, {"status": "ok"})
+
+    async def sales_units(self, request: web.Request) -> web.Response:
+        return json_response(200, [u.public_dict() for u in self.backend.sales_units])
+
+    async def payments(self, request: web.Request) -> web.Response:
+        return json_response(200, self.backend.list_payments(request.query.get("msn")))
+
+    async def payment(self, request: web.Request) -> web.Response:
+        msn, reference = request.match_info["msn"], request.match_info["reference"]
+        payment = self.backend.payment(msn, reference)
+        body: dict[str, Any] = payment.to_control_json()
+        body["events"] = self.backend.get_payment_event_log(msn, reference)
+        return json_response(200, body)
+
+    async def reset(self, request: web.Request) -> web.Response:
+        self.backend.reset()
+        self.limiter.reset()
+        self.faults.clear()
+        return json_response(200, {"status": "reset"})
+
+    async def advance_clock(self, request: web.Request) -> web.Response:
+        body = await read_json(request, required=True)
+        seconds = body.get("seconds") if isinstance(body, dict) else None
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            raise ex.field_error("seconds", "seconds must be a number >= 0.")
+        self.backend.clock.advance(float(seconds))
+        self.backend.sweep()
+        return json_response(200, {"offsetSeconds": self.backend.clock.offset})
+
+    async def user_action(self, request: web.Request) -> web.Response:
+        msn, reference = request.match_info["msn"], request.match_info["reference"]
+        action = request.match_info["action"]
+        state = getattr(self.backend, action)(msn, reference)
+        return json_response(200, {"reference": reference, "state": state})
+
+    async def transitions(self, request: web.Request) -> web.Response:
+        """GET shows, POST sets the CREATED -> AUTHORIZED policy: {"mode", "polls", "seconds"}."""
+        if request.method == "POST":
+            body = await read_json(request, required=True)
+            try:
+                self.backend.transition = TransitionPolicy(
+                    **(body if isinstance(body, dict) else {})
+                )
+            except (TypeError, ValueError) as exc:
+                raise ex.field_error("mode", str(exc)) from exc
+        return json_response(200, self.backend.transition.to_dict())
+
+    async def add_fault(self, request: web.Request) -> web.Response:
+        body = await read_json(request, required=True)
+        try:
+            fault = Fault.from_json(body)
+        except ValueError as exc:
+            raise ex.field_error("fault", str(exc)) from exc
+        self.faults.add(fault)
+        return json_response(201, fault.to_json())
+
+    async def list_faults(self, request: web.Request) -> web.Response:
+        return json_response(200, self.faults.list())
+
+    async def clear_faults(self, request: web.Request) -> web.Response:
+        self.faults.clear()
+        return json_response(200, [])
