@@ -1,0 +1,38 @@
+"""ePayment Lab: the dashboard entrypoint. Page config, settings, shared sidebar, then the page."""
+
+import streamlit as st
+
+from lib.flow import STEP_BY_KEY
+from lib.ui.boot import boot
+from lib.ui.sidebar import render_sidebar
+
+st.set_page_config(page_title="ePayment Lab", page_icon=":material/payments:", layout="wide")
+
+
+def read_secrets() -> dict:
+    """st.secrets as a dict; no secrets.toml means no keys, so the simulator is used."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}
+
+
+def step_page(key: str, default: bool = False) -> st.Page:
+    step = STEP_BY_KEY[key]
+    number = list(STEP_BY_KEY).index(key) + 1
+    return st.Page(step.path, title=f"{number}. {step.title}", icon=step.icon, default=default)
+
+
+boot(read_secrets())
+page = st.navigation(
+    {
+        "Get ready": [step_page("setup", default=True), step_page("token")],
+        "Take a payment": [step_page("create"), step_page("complete"), step_page("status")],
+        "Move the money": [step_page("capture"), step_page("refund"), step_page("cancel")],
+        "Evidence": [
+            st.Page("pages/09_request_log.py", title="Request log", icon=":material/receipt_long:")
+        ],
+    }
+)
+page.run()
+render_sidebar()  # after the page, so it shows what the page just did

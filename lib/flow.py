@@ -1,0 +1,353 @@
+"""The quick start as plain step logic for the dashboard: form checks, amounts, progress (no UI)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from lib.epayment.money import to_minor
+from lib.settings import Settings
+
+FINAL_STATES = frozenset({"AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED"})
+CURRENCIES = ("NOK", "DKK", "EUR")
+USER_FLOWS = ("WEB_REDIRECT", "NATIVE_REDIRECT", "PUSH_MESSAGE", "QR")
+MIN_MINOR = {"NOK": 100, "DKK": 1, "EUR": 1}
+MAX_MINOR = 65_000_000
+# The client stays within both spec versions: 1.4.1 allows 8-50 characters, 1.8.1 allows 8-64.
+REFERENCE_RE = re.compile(r"^[a-zA-Z0-9-]{8,50}$")
+PHONE_RE = re.compile(r"^\d{9,15}$")
+URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    path: str
+    icon: str
+    what: str  # two lines: what the step does in the real integration
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "setup",
+        "Setup",
+        "pages/01_setup.py",
+        ":material/settings:",
+        "Pick the environment and the sales unit's API keys. Every call carries the keys and the "
+        "Merchant-Serial-Number (MSN) of one sales unit.",
+    ),
+    Step(
+        "token",
+        "Access token",
+        "pages/02_access_token.py",
+        ":material/key:",
+        "Your server trades the client id and secret for a Bearer token (1 hour in test, 24 h in "
+        "production) and reuses it on every ePayment call until it expires.",
+    ),
+    Step(
+        "create",
+        "Create payment",
+        "pages/03_create_payment.py",
+        ":material/add_card:",
+        "Your server asks for a payment with an amount and a unique reference; the answer holds "
+        "the redirectUrl where the customer approves it.",
+    ),
+    Step(
+        "complete",
+        "Complete payment",
+        "pages/04_complete_payment.py",
+        ":material/qr_code_2:",
+        "The customer opens the redirectUrl (link or QR code) and approves or rejects in the app. "
+        "Your server is not told directly: it polls or gets a webhook.",
+    ),
+    Step(
+        "status",
+        "Payment status",
+        "pages/05_payment_status.py",
+        ":material/monitoring:",
+        "Your server polls GET /payments/{reference} every few seconds until the state is final, "
+        "and reads the event log for what happened.",
+    ),
+    Step(
+        "capture",
+        "Capture",
+        "pages/06_capture.py",
+        ":material/payments:",
+        "When the goods ship, your server captures the reserved money, all at once or in parts "
+        "up to the authorized amount.",
+    ),
+    Step(
+        "refund",
+        "Refund",
+        "pages/07_refund.py",
+        ":material/undo:",
+        "Your server gives money back to the customer, in full or in parts, up to what was "
+        "captured.",
+    ),
+    Step(
+        "cancel",
+        "Cancel",
+        "pages/08_cancel.py",
+        ":material/cancel:",
+        "Your server releases whatever is still reserved and not captured; before approval it "
+        "ends the payment as TERMINATED.",
+    ),
+)
+STEP_BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}
+
+
+@dataclass
+class CreateForm:
+    amount: str = "10.00"  # kroner, as typed
+    currency: str = "NOK"
+    phone_number: str = ""
+    reference: str = ""
+    return_url: str = "https://example.com/return"
+    user_flow: str = "WEB_REDIRECT"
+    description: str = "ePayment Lab quick start"
+
+
+@dataclass
+class CreateCheck:
+    errors: dict[str, str] = field(default_factory=dict)  # form field -> what to fix
+    kwargs: dict[str, Any] = field(default_factory=dict)  # EPaymentClient.create_payment arguments
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def format_minor(value: int | None, currency: str = "NOK") -> str:
+    """1050 -> 'NOK 10.50'."""
+    return f"{currency} {(value or 0) / 100:,.2f}"
+
+
+def check_create(form: CreateForm) -> CreateCheck:
+    """Check the create form the way the API would, with one plain message per field."""
+    check = CreateCheck()
+    errors = check.errors
+    minor = None
+    try:
+        minor = to_minor(form.amount.strip() or "0")
+    except (TypeError, ValueError) as err:
+        errors["amount"] = f"Amount: {err}"
+    if minor is not None:
+        low = MIN_MINOR.get(form.currency, 1)
+        if minor < low:
+            errors["amount"] = f"Amount: at least {format_minor(low, form.currency)}."
+        elif minor > MAX_MINOR:
+            errors["amount"] = f"Amount: at most {format_minor(MAX_MINOR, form.currency)}."
+    if form.currency not in CURRENCIES:
+        errors["currency"] = f"Currency: one of {', '.join(CURRENCIES)}."
+    if not REFERENCE_RE.match(form.reference):
+        errors["reference"] = (
+            "Reference: 8 to 50 characters, only letters a-z, digits and '-' "
+            f"(got {len(form.reference)} characters)."
+        )
+    phone = form.phone_number.replace(" ", "").lstrip("+")
+    if phone and not PHONE_RE.match(phone):
+        errors["phone_number"] = "Phone number: 9 to 15 digits with country code, e.g. 4712345678."
+    if form.user_flow == "PUSH_MESSAGE" and not phone:
+        errors["phone_number"] = "Phone number: needed for PUSH_MESSAGE (the app is pushed to it)."
+    if form.user_flow not in USER_FLOWS:
+        errors["user_flow"] = f"User flow: one of {', '.join(USER_FLOWS)}."
+    if form.user_flow in ("WEB_REDIRECT", "NATIVE_REDIRECT") and not form.return_url:
+        errors["return_url"] = "Return URL: needed so the customer comes back to your shop."
+    elif form.return_url and not URL_RE.match(form.return_url):
+        errors["return_url"] = "Return URL: a full address such as https://example.com/return."
+    elif form.return_url.startswith("http://"):
+        errors["return_url"] = "Return URL: use https:// (or an app scheme such as myshop://)."
+    if not 3 <= len(form.description) <= 100:
+        errors["description"] = "Description: 3 to 100 characters, shown to the customer."
+    check.kwargs = create_kwargs(form, minor, phone)
+    return check
+
+
+def create_kwargs(form: CreateForm, minor: int | None, phone: str) -> dict[str, Any]:
+    """The create_payment arguments as the form says, also when the check failed (send anyway)."""
+    kwargs: dict[str, Any] = {
+        "amount": minor if minor is not None else 0,
+        "currency": form.currency,
+        "user_flow": form.user_flow,
+        "reference": form.reference,
+        "description": form.description,
+    }
+    if form.return_url:
+        kwargs["return_url"] = form.return_url
+    if phone:
+        kwargs["phone_number"] = phone
+    return kwargs
+
+
+def problem_field_errors(problem: Mapping[str, Any] | None) -> dict[str, str]:
+    """Map a Problem's extraDetails naming a field (schema errors) to our form fields."""
+    names = {
+        "reference": "reference",
+        "amount": "amount",
+        "amount.value": "amount",
+        "amount.currency": "currency",
+        "currency": "currency",
+        "returnurl": "return_url",
+        "userflow": "user_flow",
+        "paymentdescription": "description",
+        "customer.phonenumber": "phone_number",
+        "phonenumber": "phone_number",
+    }
+    out: dict[str, str] = {}
+    for item in (problem or {}).get("extraDetails") or []:
+        name = str(item.get("name", "")).lower()
+        if name in names:
+            out[names[name]] = f"The API says: {item.get('reason', '')}"
+    return out
+
+
+def amount_of(aggregate: Mapping[str, Any] | None, name: str) -> int:
+    """aggregate['capturedAmount']['value'] with zero for anything missing."""
+    part = (aggregate or {}).get(name) or {}
+    return int(part.get("value") or 0)
+
+
+def remaining_capturable(aggregate: Mapping[str, Any] | None) -> int:
+    """A - C - X: what can still be captured."""
+    return max(
+        0,
+        amount_of(aggregate, "authorizedAmount")
+        - amount_of(aggregate, "capturedAmount")
+        - amount_of(aggregate, "cancelledAmount"),
+    )
+
+
+def refundable(aggregate: Mapping[str, Any] | None) -> int:
+    """C - R: what can still be refunded."""
+    return max(0, amount_of(aggregate, "capturedAmount") - amount_of(aggregate, "refundedAmount"))
+
+
+def is_final(state: str | None) -> bool:
+    return state in FINAL_STATES
+
+
+def steps_done(marks: set[str], payment: Mapping[str, Any] | None) -> set[str]:
+    """Steps done: explicit marks (setup, token, create) plus what the payment itself shows."""
+    done = set(marks)
+    if payment:
+        done.add("create")
+        aggregate = payment.get("aggregate")
+        if payment.get("state") not in (None, "CREATED"):
+            done.update({"complete", "status"})
+        if amount_of(aggregate, "capturedAmount"):
+            done.add("capture")
+        if amount_of(aggregate, "refundedAmount"):
+            done.add("refund")
+        if amount_of(aggregate, "cancelledAmount") or payment.get("state") == "TERMINATED":
+            done.add("cancel")
+    return done
+
+
+def missing_step(key: str, reference: str | None, payment: Mapping[str, Any] | None) -> Step | None:
+    """The earlier step this one needs first, or None when it can run."""
+    if key in ("setup", "token", "create"):
+        return None
+    if not reference:
+        return STEP_BY_KEY["create"]
+    state = (payment or {}).get("state")
+    if key == "capture" and state != "AUTHORIZED":
+        return STEP_BY_KEY["complete"]
+    if key == "refund" and not amount_of((payment or {}).get("aggregate"), "capturedAmount"):
+        return STEP_BY_KEY["capture"]
+    return None
+
+
+def mask(secret: str | None, keep: int = 4) -> str:
+    """'eyJ0eXAiOiJKV1Qi...' -> 'eyJ0…(1043 chars)'; never more than `keep` characters shown."""
+    if not secret:
+        return "(not set)"
+    if len(secret) <= keep * 2:
+        return "•" * len(secret)
+    return f"{secret[:keep]}…••••({len(secret)} chars)"
+
+
+def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
+    """Settings for `target` from the setup form; an empty secret keeps the current one.
+
+    Raises SettingsError listing every missing or malformed value.
+    """
+    values = {k: v.strip() for k, v in keys.items() if v is not None}
+    for secret in ("client_secret", "subscription_key"):
+        if not values.get(secret) and current.target == target:
+            values[secret] = getattr(current, secret)
+    if target != "custom":
+        values.pop("base_url", None)
+    keep = {k: getattr(current, k) for k in ("system_name", "system_version")}
+    return Settings.load({}, {}, target=target, **keep, **values)
+
+
+def token_info(body: Mapping[str, Any] | None, now: float) -> dict[str, Any]:
+    """What the token page shows: masked token, type, and when it expires (epoch seconds)."""
+    body = body or {}
+    try:
+        expires_in = int(str(body.get("expires_in") or 0))
+    except ValueError:
+        expires_in = 0
+    return {
+        "masked": mask(str(body.get("access_token") or "")),
+        "token_type": body.get("token_type", "Bearer"),
+        "expires_in": expires_in,
+        "expires_at": now + expires_in,
+    }
+
+
+def countdown(seconds_left: float) -> str:
+    """3725 -> '1:02:05', 59 -> '0:59', negative -> 'expired'."""
+    if seconds_left <= 0:
+        return "expired"
+    minutes, seconds = divmod(int(seconds_left), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+STATUS_CLASSES = ("2xx", "4xx", "5xx", "no response")
+
+
+def status_class(status: Any) -> str:
+    if status is None or status != status or str(status) == "<NA>":
+        return "no response"
+    return f"{int(status) // 100}xx"
+
+
+def filter_log(
+    frame: Any,
+    steps: list[str] | None = None,
+    statuses: list[str] | None = None,
+    reference: str | None = None,
+) -> Any:
+    """The evidence table filtered by step, status class (2xx/4xx/5xx/no response) and reference."""
+    view = frame
+    if steps:
+        view = view[view["step"].isin(steps)]
+    if statuses:
+        view = view[view["status"].map(status_class).isin(statuses)]
+    if reference:
+        view = view[view["reference"].fillna("").str.contains(reference, regex=False)]
+    return view
+
+
+def simulator_act(base_url: str, msn: str, reference: str, action: str) -> str | None:
+    """Act as the user on the simulator's control plane; None when done, else what went wrong."""
+    url = f"{base_url}/_sim/payments/{msn}/{reference}/{action}"
+    try:
+        response = requests.post(url, timeout=10)
+    except requests.RequestException as err:
+        return f"The simulator did not answer ({type(err).__name__})."
+    if response.ok:
+        return None
+    try:
+        body = response.json()
+        text = body.get("detail") or body.get("title") or response.text
+    except ValueError:
+        text = response.text
+    return f"The simulator refused to {action} ({response.status_code}): {text}"

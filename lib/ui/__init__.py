@@ -1,0 +1,1 @@
+"""Streamlit widgets for the dashboard; the only part of lib that imports streamlit."""

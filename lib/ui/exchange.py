@@ -1,0 +1,92 @@
+"""Streamlit views of one exchange (request, response, curl) and of a refusal (Problem detail)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lib.epayment import ApiResult, EPaymentError
+from lib.exchange import Exchange
+from lib.recorder.curl import to_curl
+
+
+def _clean(exchange: Exchange) -> Exchange:
+    """Redact again for display: the result's exchange may be the copy before the recorder's."""
+    recorder = st.session_state.get("recorder")
+    return recorder.redactor.redact(exchange) if recorder is not None else exchange
+
+
+def _body(text: str | None) -> None:
+    if not text:
+        st.caption("(empty body)")
+        return
+    try:
+        st.json(json.loads(text))
+    except ValueError:
+        st.code(text[:4000], language="text")
+
+
+def show_exchange(exchange: Exchange | None, *, key: str = "x") -> None:
+    """Request on the left, response on the right, the equivalent curl below."""
+    if exchange is None:
+        st.caption("Nothing sent for this step yet.")
+        return
+    exchange = _clean(exchange)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Request** &nbsp; `{exchange.method} {exchange.url}`")
+        with st.expander("Request headers (secrets masked)"):
+            st.json(exchange.request_headers)
+        _body(exchange.request_body)
+    with right:
+        if exchange.status is None:
+            st.markdown(f"**No response**: {exchange.error or 'unknown error'}")
+        else:
+            latency = f" in {exchange.latency_ms:.0f} ms" if exchange.latency_ms else ""
+            st.markdown(f"**Response** &nbsp; `HTTP {exchange.status}`{latency}")
+            with st.expander("Response headers"):
+                st.json(exchange.response_headers)
+            _body(exchange.response_body)
+    st.markdown("**The same call with curl**")
+    st.code(to_curl(exchange), language="bash")
+
+
+def show_error(err: Exception) -> None:
+    """A refusal in plain words, the Problem JSON to look into; never a traceback."""
+    if isinstance(err, EPaymentError):
+        st.error(str(err), icon=":material/block:")
+        if err.problem:
+            with st.expander("Problem detail from the API"):
+                st.json(err.problem)
+    else:
+        st.error(f"{type(err).__name__}: {err}", icon=":material/error:")
+
+
+def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, **kw: Any):
+    """Run one client call with a spinner; remember its exchange and error for `show_outcome`."""
+    outcomes = st.session_state.outcomes
+    with st.spinner(label), st.session_state.client.step_context(step):
+        try:
+            result = call(*args, **kw)
+        except EPaymentError as err:
+            outcomes[step] = {"exchange": err.exchange, "error": err}
+            return None
+        except Exception as err:  # noqa: BLE001 - shown to the user, never a raw traceback
+            outcomes[step] = {"exchange": None, "error": err}
+            return None
+    outcomes[step] = {"exchange": result.exchange, "error": None}
+    return result
+
+
+def show_outcome(step: str) -> None:
+    """The last call of this step in this session: the refusal (if any) and the exchange."""
+    outcome = st.session_state.outcomes.get(step)
+    if not outcome:
+        st.caption("Nothing sent for this step yet.")
+        return
+    if outcome["error"] is not None:
+        show_error(outcome["error"])
+    show_exchange(outcome["exchange"], key=step)

@@ -1,0 +1,47 @@
+"""Shared page furniture: the step header with its prerequisite check, and the state badge."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.flow import STEP_BY_KEY, STEPS, missing_step
+
+STATE_COLORS = {
+    "CREATED": ("blue", ":material/hourglass_top:"),
+    "AUTHORIZED": ("green", ":material/check_circle:"),
+    "ABORTED": ("red", ":material/block:"),
+    "EXPIRED": ("orange", ":material/timer_off:"),
+    "TERMINATED": ("gray", ":material/cancel:"),
+}
+
+
+def state_badge(state: str | None) -> None:
+    color, icon = STATE_COLORS.get(state or "", ("gray", ":material/help:"))
+    st.badge(state or "no payment", color=color, icon=icon)
+
+
+def step_header(key: str) -> bool:
+    """Title and what the step does for real; False when an earlier step is missing."""
+    step = STEP_BY_KEY[key]
+    number = [s.key for s in STEPS].index(key) + 1
+    st.title(f"{number}. {step.title}")
+    st.markdown(f":gray[{step.what}]")
+    ss = st.session_state
+    missing = missing_step(key, ss.get("reference"), ss.get("payment"))
+    if missing is None:
+        return True
+    if missing.key == "complete":
+        st.info("This step needs an **approved** (AUTHORIZED) payment: complete it first.")
+    else:
+        st.info(f"This step needs **{missing.title}** first.")
+    st.page_link(missing.path, label=f"Go to {missing.title}", icon=missing.icon)
+    return False
+
+
+def next_step(key: str) -> None:
+    """A link to the step after this one."""
+    keys = [s.key for s in STEPS]
+    index = keys.index(key)
+    if index + 1 < len(STEPS):
+        after = STEPS[index + 1]
+        st.page_link(after.path, label=f"Next: {after.title}", icon=":material/arrow_forward:")

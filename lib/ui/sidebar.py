@@ -1,0 +1,57 @@
+"""The sidebar on every page: target, sales unit, current payment, progress, start over, resume."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.flow import STEPS
+from lib.ui import session
+from lib.ui.layout import state_badge
+
+TARGET_LABELS = {
+    "simulator": "Embedded simulator",
+    "test": "Test environment (apitest.vipps.no)",
+    "production": "Production (api.vipps.no)",
+    "custom": "Custom URL",
+}
+
+
+def render_sidebar() -> None:
+    ss = st.session_state
+    settings = ss.settings
+    with st.sidebar:
+        st.markdown(f"**Target** &nbsp; {TARGET_LABELS.get(settings.target, settings.target)}")
+        st.caption(settings.base_url)
+        st.markdown(f"**Sales unit (MSN)** &nbsp; `{settings.merchant_serial_number or '-'}`")
+        st.divider()
+        st.markdown("**Current payment**")
+        if ss.reference:
+            st.code(ss.reference, language=None)
+            state_badge(session.current_state())
+        else:
+            st.caption("None yet: create one in step 3.")
+        done = session.done()
+        st.markdown("**Progress**")
+        lines = [
+            f"{':material/check_circle:' if s.key in done else ':material/radio_button_unchecked:'}"
+            f" {i}. {s.title}"
+            for i, s in enumerate(STEPS, start=1)
+        ]
+        st.markdown("  \n".join(lines))
+        st.progress(len(done & {s.key for s in STEPS}) / len(STEPS))
+        restart = ":material/restart_alt:"
+        if st.button(
+            "Start over with a new payment",
+            key="sb_start_over",
+            icon=restart,
+            on_click=session.start_over_clicked,
+        ):
+            st.switch_page("pages/03_create_payment.py")
+        with st.form("sb_resume", border=False):
+            ref = st.text_input("Resume a payment by reference", key="sb_resume_ref")
+            if st.form_submit_button("Resume", icon=":material/history:") and ref.strip():
+                session.set_payment(ref.strip())
+                if session.refresh_payment() is None:
+                    st.error(f"Could not load {ref.strip()}: {ss.poll_error}")
+                else:
+                    st.rerun()

@@ -1,0 +1,74 @@
+"""The live payment status panel: a fragment that polls GET payment until the state is final."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.flow import amount_of, format_minor, is_final
+from lib.ui import session
+from lib.ui.layout import state_badge
+
+AGGREGATES = (
+    ("Authorized", "authorizedAmount"),
+    ("Captured", "capturedAmount"),
+    ("Refunded", "refundedAmount"),
+    ("Cancelled", "cancelledAmount"),
+)
+
+
+def aggregate_metrics(payment: dict | None) -> None:
+    payment = payment or {}
+    currency = (payment.get("amount") or {}).get("currency", "NOK")
+    aggregate = payment.get("aggregate")
+    for column, (label, name) in zip(st.columns(len(AGGREGATES)), AGGREGATES, strict=True):
+        column.metric(label, format_minor(amount_of(aggregate, name), currency))
+
+
+def events_timeline(events: list | None) -> None:
+    if not events:
+        st.caption("No events yet.")
+        return
+    rows = [
+        {
+            "time": e.get("timestamp"),
+            "event": e.get("name"),
+            "amount": format_minor(
+                (e.get("amount") or {}).get("value"), (e.get("amount") or {}).get("currency", "NOK")
+            ),
+            "success": e.get("success"),
+            "pspReference": e.get("pspReference"),
+            "idempotencyKey": e.get("idempotencyKey"),
+        }
+        for e in events
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def live_status() -> None:
+    """Poll every `poll_interval` seconds while the state is not final; a full rerun stops it."""
+    interval = None if session.payment_is_final() else st.session_state.poll_interval
+
+    @st.fragment(run_every=interval)
+    def panel() -> None:
+        was_final = session.payment_is_final()
+        session.refresh_payment()
+        state = session.current_state()
+        left, right = st.columns([1, 3])
+        with left:
+            st.markdown("**State**")
+            state_badge(state)
+        with right:
+            if interval and not is_final(state):
+                st.caption(f":material/autorenew: Polling every {interval:g} s until final.")
+            else:
+                st.caption(":material/pause_circle: Final state: polling stopped.")
+        if st.session_state.poll_error is not None:
+            st.warning(f"Last poll failed: {st.session_state.poll_error}")
+        aggregate_metrics(st.session_state.payment)
+        st.markdown("**Event log** (`GET …/events`)")
+        events_timeline(st.session_state.events)
+        if is_final(state) and not was_final and interval:
+            st.rerun()  # re-apply the decorator without run_every: polling stops
+
+    panel()

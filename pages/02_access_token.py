@@ -1,0 +1,41 @@
+"""Step 2: get an access token; headers and token are shown masked, the expiry counts down."""
+
+import time
+
+import streamlit as st
+
+from lib.flow import countdown, token_info
+from lib.ui.exchange import run_step, show_outcome
+from lib.ui.layout import next_step, step_header
+
+step_header("token")
+ss = st.session_state
+st.markdown(
+    "`POST /accesstoken/get` with `client_id`, `client_secret` and `Ocp-Apim-Subscription-Key` "
+    "as headers and an empty body. The answer's `access_token` goes into `Authorization: Bearer …`."
+)
+if st.button("Get an access token", key="token_get", type="primary", icon=":material/key:"):
+    result = run_step("token", "Asking the Access Token API…", ss.client.get_access_token)
+    if result is not None:
+        ss.token = token_info(result.data, time.time())
+        ss.marks.add("token")
+        st.toast("Token received and cached for the next calls.", icon=":material/check_circle:")
+
+
+@st.fragment(run_every=1 if ss.token else None)
+def token_panel() -> None:
+    token = ss.token
+    left, middle, right = st.columns(3)
+    left.metric("Token (masked)", token["masked"])
+    middle.metric("Type", token["token_type"])
+    right.metric(
+        "Expires in",
+        countdown(token["expires_at"] - time.time()),
+        help=f"expires_in = {token['expires_in']} s",
+    )
+
+
+if ss.token:
+    token_panel()
+show_outcome("token")
+next_step("token")

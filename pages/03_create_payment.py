@@ -1,0 +1,58 @@
+"""Step 3: create a payment from a form prefilled like the quick start, checked before sending."""
+
+import streamlit as st
+
+from lib.epayment import new_reference
+from lib.flow import CURRENCIES, USER_FLOWS, CreateForm, check_create, problem_field_errors
+from lib.ui import session
+from lib.ui.exchange import run_step, show_outcome
+from lib.ui.layout import next_step, step_header
+
+step_header("create")
+ss = st.session_state
+ss.setdefault("create_reference", new_reference(f"epl-{ss.settings.merchant_serial_number}"))
+ss.setdefault("create_errors", {})
+with st.form("create_form"):
+    left, middle, right = st.columns([2, 1, 2])
+    amount = left.text_input("Amount (kroner)", "10.00", key="create_amount")
+    currency = middle.selectbox("Currency", CURRENCIES, key="create_currency")
+    phone = right.text_input(
+        "Phone number",
+        "4712345678",
+        key="create_phone",
+        help="Prefills the landing page; needed for PUSH_MESSAGE.",
+    )
+    reference = left.text_input("Reference (unique per sales unit)", key="create_reference")
+    flow = middle.selectbox("userFlow", USER_FLOWS, key="create_user_flow")
+    return_url = right.text_input(
+        "returnUrl", "https://example.com/return", key="create_return_url"
+    )
+    description = st.text_input(
+        "Description (shown in the app)", "ePayment Lab quick start", key="create_description"
+    )
+    anyway = st.checkbox(
+        "Send even if the check fails (to see how the API refuses it)", key="create_send_anyway"
+    )
+    submitted = st.form_submit_button(
+        "Create the payment", type="primary", key="create_go", icon=":material/add_card:"
+    )
+if submitted:
+    form = CreateForm(amount, currency, phone, reference, return_url, flow, description)
+    check = check_create(form)
+    ss.create_errors = dict(check.errors)
+    if check.ok or anyway:
+        result = run_step(
+            "create", "Creating the payment…", ss.client.create_payment, **check.kwargs
+        )
+        if result is not None:
+            session.set_payment(result.reference, (result.data or {}).get("redirectUrl"))
+            st.toast(f"Payment {result.reference} created.", icon=":material/check_circle:")
+        else:
+            err = ss.outcomes["create"]["error"]
+            ss.create_errors.update(problem_field_errors(getattr(err, "problem", None)))
+for message in ss.create_errors.values():
+    st.error(message, icon=":material/edit:")
+if ss.reference and not ss.create_errors:
+    st.success(f"Current payment: **{ss.reference}**. Next, the customer completes it.")
+show_outcome("create")
+next_step("create")
