@@ -1,0 +1,1 @@
+"""Throughput and latency benchmarks of the ePayment simulator (`make bench`); not tests."""

@@ -1,0 +1,111 @@
+"""`make bench`: the simulator's throughput and latency for GET payment and a whole payment flow."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+from dataclasses import dataclass
+
+from bench import load, wrk
+from bench.server import Target, simulator_process
+
+GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
+COLUMNS = (("scenario", 26), ("tool", 16), ("count", 8), ("errors", 7), ("per sec", 9))
+COLUMNS += (("median ms", 11), ("p99 ms", 9))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True)
+class Row:
+    scenario: str
+    tool: str
+    count: int
+    errors: int
+    rate: float  # per second
+    median: float  # seconds
+    p99: float
+
+    @classmethod
+    def of(
+        cls, scenario: str, tool: str, latencies: list[float], errors: int, elapsed: float
+    ) -> Row:
+        got = latencies or [0.0]
+        rate = len(latencies) / elapsed
+        return cls(scenario, tool, len(latencies), errors, rate, statistics.median(got),
+                   percentile(got, 99))  # fmt: skip
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.scenario, self.tool, str(self.count), str(self.errors), f"{self.rate:.0f}",
+                f"{self.median * 1000:.2f}", f"{self.p99 * 1000:.2f}")  # fmt: skip
+
+
+def table(rows: list[Row]) -> str:
+    def line(cells: tuple[str, ...]) -> str:
+        parts = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, (_, w)) in enumerate(
+            zip(cells, COLUMNS, strict=True))]  # fmt: skip
+        return "".join(parts)
+
+    return "\n".join([line(tuple(t for t, _ in COLUMNS))] + [line(r.cells()) for r in rows])
+
+
+def bench_get(target: Target, headers: dict[str, str], args: argparse.Namespace) -> Row:
+    references = load.create_payments(target.base_url, headers, 100)
+    if wrk.available() and not args.no_wrk:
+        options = {"connections": args.connections}
+        wrk.run_get(target.base_url, headers, references, seconds=1, **options)  # warm-up
+        result = wrk.run_get(target.base_url, headers, references, seconds=args.seconds, **options)
+        return Row("GET payment", f"wrk c={args.connections}", result.requests, result.errors,
+                   result.requests_per_second, result.median, result.p99)  # fmt: skip
+    scenario = load.get_scenario(target.base_url, headers, references)
+    samples = load.run_load(scenario, args.seconds, args.connections)
+    tool = f"aiohttp c={args.connections}"
+    return Row.of("GET payment", tool, samples.latencies["get"], samples.errors["get"],
+                  samples.elapsed)  # fmt: skip
+
+
+def bench_flow(target: Target, headers: dict[str, str], args: argparse.Namespace) -> list[Row]:
+    scenario = load.flow_scenario(target.base_url, headers)
+    flows = load.run_load(scenario, args.seconds, args.flow_concurrency)
+    tool = f"aiohttp c={args.flow_concurrency}"
+    rows = [
+        Row.of(f"  flow: {step}", tool, flows.latencies[step], flows.errors[step], flows.elapsed)
+        for step in load.FLOW_STEPS
+    ]
+    requests = sum(len(flows.latencies[step]) for step in load.FLOW_STEPS)
+    rows.append(Row("  flow: all 4 requests", tool, requests, sum(flows.errors.values()),
+                    requests / flows.elapsed, 0.0, 0.0))  # fmt: skip
+    whole = Row.of("whole flow", tool, flows.latencies["flow"], 0, flows.elapsed)
+    return [*rows, whole]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--seconds", type=int, default=8, help="measured time per scenario")
+    parser.add_argument("--connections", type=int, default=32, help="GET connections")
+    parser.add_argument("--flow-concurrency", type=int, default=16, help="flows in flight")
+    parser.add_argument("--no-wrk", action="store_true", help="GET load from Python, not wrk")
+    args = parser.parse_args()
+
+    with simulator_process() as target:
+        headers = target.api_headers(target.token())
+        get = bench_get(target, headers, args)
+        flow = bench_flow(target, headers, args)
+
+    print(
+        f"\nePayment simulator on 127.0.0.1 (own process, rate limits off), {os.cpu_count()} CPUs;"
+    )
+    print(f"{args.seconds} s per scenario after a 1 s warm-up; 'whole flow' counts flows")
+    print(f"\n{table([get, *flow])}\n")
+    verdict = "met" if get.rate >= GET_TARGET else "NOT met"
+    print(f"target >= {GET_TARGET} GET/s: {verdict} ({get.rate:.0f} GET/s)")
+
+
+if __name__ == "__main__":
+    main()
