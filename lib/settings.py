@@ -182,10 +182,13 @@ class Settings:
 
 
 def _epayment_table(secrets: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    if not secrets:
-        return {}
-    if "epayment" in secrets and isinstance(secrets["epayment"], Mapping):
-        return secrets["epayment"]
+    try:
+        if not secrets:
+            return {}
+        if "epayment" in secrets and isinstance(secrets["epayment"], Mapping):
+            return secrets["epayment"]
+    except (FileNotFoundError, KeyError):
+        return {}  # st.secrets without a secrets.toml raises on first access
     return secrets
 
 

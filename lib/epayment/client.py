@@ -73,6 +73,15 @@ class EPaymentClient:
         s = self.settings
         return f"EPaymentClient(target={s.target!r}, base_url={s.base_url!r})"
 
+    def close(self) -> None:
+        self._transport.session.close()
+
+    def __enter__(self) -> EPaymentClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @contextlib.contextmanager
     def step_context(self, step: str) -> Iterator[None]:
         """Label every exchange sent inside the block with `step` (restored afterwards)."""
@@ -209,7 +218,6 @@ class EPaymentClient:
         reference: str,
         states: Iterable[PaymentState | str],
         timeout: float = 60.0,
-        *,
         interval: float = 2.0,
         first_delay: float = 5.0,
     ) -> ApiResult:

@@ -80,7 +80,9 @@ class Transport:
 
     def _with_retries(self, call: Call, counter: Iterator[int]) -> Outcome:
         def retry(state: tenacity.RetryCallState) -> bool:
-            outcome: Outcome = state.outcome.result()  # type: ignore[union-attr]
+            if state.outcome is None or state.outcome.failed:
+                return False  # e.g. the lazy token fetch raised: tenacity re-raises it as is
+            outcome: Outcome = state.outcome.result()
             return should_retry(
                 method=call.method,
                 status=outcome.status,

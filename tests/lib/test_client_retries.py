@@ -91,3 +91,15 @@ def test_force_approve_without_key_is_not_retried(
 
 def test_sim_settings_fixture_uses_the_default_sales_unit(sim_settings: Settings) -> None:
     assert sim_settings.target == "simulator" and sim_settings.merchant_serial_number
+
+
+def test_read_timeout_is_recorded_and_retried(
+    make_client: Callable[..., EPaymentClient], sink: Any, control: Callable[..., Any]
+) -> None:
+    client = make_client(timeout=(3.05, 0.3))
+    ref = str(client.create_payment(amount=1000, return_url="https://e.com/r").reference)
+    control("POST", "/_sim/faults", {"operation": "get_payment", "kind": "delay", "seconds": 2})
+    assert client.get_payment(ref).status == 200
+    gets = sink.of("get_payment")
+    assert [e.attempt for e in gets] == [1, 2]
+    assert gets[0].status is None and gets[0].error.startswith("ReadTimeout")
