@@ -66,13 +66,13 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def write_json(data: Exportable, dest: Destination) -> None:
     """A JSON array of records (one per exchange), ISO 8601 times, nulls for missing values."""
-    text = json.dumps(_records(_iso_times(as_dataframe(data))), ensure_ascii=False, indent=1)
+    text = json.dumps(_records(_iso_times(as_dataframe(data))), ensure_ascii=False)
     _emit(dest, text.encode("utf-8"))
 
 
 def write_har(data: Exportable, dest: Destination) -> None:
     """HAR 1.2 for browser developer tools (Network tab: import) and HAR viewers."""
-    _emit(dest, json.dumps(to_har(as_exchanges(data)), ensure_ascii=False, indent=1).encode())
+    _emit(dest, json.dumps(to_har(as_exchanges(data)), ensure_ascii=False).encode())
 
 
 def curl_script(data: Exportable) -> str:
