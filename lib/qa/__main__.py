@@ -1,0 +1,7 @@
+"""Entry point: `python -m lib.qa --target simulator|test --out DIR [--label X]`."""
+
+import sys
+
+from lib.qa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,12 @@
+"""The evidence report (self-contained HTML) and the evidence pack (zip with the log exports)."""
+
+from lib.report.html import ReportInfo, render_report
+from lib.report.pack import COMMENT_PREFIX, comments_from_meta, write_evidence_pack
+
+__all__ = [
+    "COMMENT_PREFIX",
+    "ReportInfo",
+    "comments_from_meta",
+    "render_report",
+    "write_evidence_pack",
+]

@@ -1,0 +1,86 @@
+"""The evidence pack: one zip with report.html and the log as CSV, Excel, JSON and HAR."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lib.checklist import evaluate
+from lib.exchange import Exchange
+from lib.recorder import write_csv, write_har, write_json, write_xlsx
+from lib.report.html import ReportInfo, render_report
+
+# Manual checklist comments are run notes named "checklist:<item id>" (Recorder.set_run_meta).
+COMMENT_PREFIX = "checklist:"
+LOG_FILES = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json, "har": write_har}
+
+
+def comments_from_meta(meta: Mapping[str, str]) -> dict[str, str]:
+    return {k[len(COMMENT_PREFIX) :]: v for k, v in meta.items() if k.startswith(COMMENT_PREFIX)}
+
+
+def _from_source(source: Any) -> tuple[list[Exchange], dict[str, str], str | None]:
+    """Exchanges, manual comments and run label from a Recorder (current run) or an iterable."""
+    if hasattr(source, "exchanges") and hasattr(source, "run_meta"):
+        label = next((r.label for r in source.runs() if r.id == source.run_id), None)
+        return list(source.exchanges()), comments_from_meta(source.run_meta()), label
+    return list(source), {}, None
+
+
+def write_evidence_pack(
+    source: Any,
+    path: str | Path,
+    *,
+    info: ReportInfo | None = None,
+    manual_comments: Mapping[str, str] | None = None,
+    qa_steps: Sequence[Any] = (),
+    now: datetime | None = None,
+) -> Path:
+    """Write the zip to `path` (a directory gets a dated file name) and return its path.
+
+    `source` is a Recorder (its current run, with comments from the run's notes) or exchanges.
+    """
+    exchanges, comments, label = _from_source(source)
+    comments.update(manual_comments or {})
+    now = now or datetime.now(UTC)
+    info = info or ReportInfo()
+    info = ReportInfo(info.title, info.merchant_serial_number, info.target,
+                      info.label or label, info.generated_at or now)  # fmt: skip
+    result = evaluate(exchanges, now=now, manual_comments=comments)
+    html = render_report(exchanges, info=info, checklist=result, qa_steps=qa_steps)
+    target = Path(path)
+    if target.is_dir() or not target.suffix:
+        target = target / f"evidence-pack-{now:%Y%m%d-%H%M%S}.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("report.html", html)
+        for ext, write in LOG_FILES.items():
+            zf.writestr(f"exchanges.{ext}", _bytes(write, exchanges))
+        zf.writestr("checklist.json", json.dumps(result.rows(), indent=1, ensure_ascii=False))
+        if qa_steps:
+            zf.writestr("qa-results.json", json.dumps(_qa_rows(qa_steps), indent=1))
+    return target
+
+
+def _bytes(write: Any, exchanges: Iterable[Exchange]) -> bytes:
+    buffer = io.BytesIO()
+    write(list(exchanges), buffer)
+    return buffer.getvalue()
+
+
+def _qa_rows(steps: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scenario": s.scenario,
+            "step": s.step,
+            "outcome": str(s.outcome),
+            "message": s.message,
+            "exchange_ids": [x.id for x in s.exchanges if x.id is not None],
+        }
+        for s in steps
+    ]

@@ -1,0 +1,165 @@
+"""The report's HTML sections: checklist table, QA results, timelines per reference, examples."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from lib.checklist import ChecklistResult, Status
+from lib.checklist.log import Entry
+from lib.exchange import Exchange
+
+MAX_TIMELINES = 60  # newest references shown; the full log is in the CSV/JSON/HAR next to it
+MAX_BODY_CHARS = 4000
+
+
+def e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def badge(status: str) -> str:
+    return f'<span class="badge {e(status)}">{e(status)}</span>'
+
+
+def exchange_links(ids: Iterable[int], shown: set[int], limit: int = 12) -> str:
+    """Links to exchanges printed in the examples section; plain ids for the others."""
+    ids = list(ids)
+    parts = [f'<a href="#ex-{i}">#{i}</a>' if i in shown else f"#{i}" for i in ids[:limit]]
+    more = f" … +{len(ids) - limit}" if len(ids) > limit else ""
+    return " ".join(parts) + more
+
+
+def checklist_section(result: ChecklistResult, shown: set[int]) -> str:
+    rows = []
+    for r in result.items:
+        note = " ".join(
+            p
+            for p in (e(r.comment), f'<span class="hint">{e(r.hint)}</span>' if r.hint else "")
+            if p
+        )
+        rows.append(
+            (
+                f'<span id="item-{e(r.item.id)}">{e(r.item.id)}</span>',
+                e(r.item.title),
+                e(r.item.kind),
+                badge(r.status),
+                e(", ".join(r.references[:8]) + (" …" if len(r.references) > 8 else "")),
+                exchange_links(r.exchange_ids, shown),
+                e(", ".join(r.targets)),
+                note,
+            )
+        )
+    met = sum(r.status is Status.MET for r in result.automatic)
+    summary = (
+        f"<p class='summary'>Completeness: <b>{result.completeness:.0%}</b> "
+        f"({met} of {len(result.automatic)} automatic items met; evidence older than "
+        f"{result.max_age_days} days is stale).</p>"
+    )
+    headers = ("ID", "Item", "Kind", "Status", "Reference IDs", "Exchanges", "Target", "Comments")
+    return "<h2>Checklist</h2>" + summary + table(headers, rows, "checklist")
+
+
+def qa_section(steps: Sequence[Any], shown: set[int]) -> str:
+    """QA step results (StepResult-like: scenario, step, outcome, message, exchanges)."""
+    if not steps:
+        return ""
+    rows = [
+        (
+            e(s.scenario),
+            e(s.step),
+            badge(str(s.outcome)),
+            e(s.message),
+            exchange_links([x.id for x in s.exchanges if x.id is not None], shown, 6),
+        )
+        for s in steps
+    ]
+    headers = ("Scenario", "Step", "Outcome", "Observed", "Exchanges")
+    return "<h2>QA scenarios</h2>" + table(headers, rows, "qa")
+
+
+def _what(entry: Entry) -> str:
+    """What an exchange showed: state, events, ErrorCode."""
+    parts = []
+    if isinstance(entry.response, dict):
+        if entry.response.get("state"):
+            parts.append(f"state {entry.response['state']}")
+        for d in entry.response.get("extraDetails") or []:
+            if isinstance(d, dict) and d.get("name") == "ErrorCode":
+                parts.append(f"ErrorCode {d.get('reason')}")
+    if entry.event_names:
+        names = [x.get("name") for x in entry.response if isinstance(x, dict)]
+        parts.append("events " + " → ".join(str(n) for n in names))
+    return ", ".join(parts)
+
+
+def timelines_section(entries: Sequence[Entry], shown: set[int]) -> str:
+    by_ref: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.reference and entry.op != "access_token":
+            by_ref.setdefault(entry.reference, []).append(entry)
+    refs = sorted(by_ref, key=lambda r: by_ref[r][-1].ex.started_at, reverse=True)
+    blocks = []
+    for ref in refs[:MAX_TIMELINES]:
+        items = "".join(_timeline_item(x, shown) for x in by_ref[ref])
+        blocks.append(f'<div class="timeline"><h3>{e(ref)}</h3><ol>{items}</ol></div>')
+    omitted = len(refs) - MAX_TIMELINES
+    note = f"<p>{omitted} older references are in the log files.</p>" if omitted > 0 else ""
+    return "<h2>Flow of each reference</h2>" + "".join(blocks) + note
+
+
+def _timeline_item(x: Entry, shown: set[int]) -> str:
+    ex = x.ex
+    link = exchange_links([ex.id], shown) if ex.id is not None else ""
+    outcome = ex.status if ex.status is not None else f"no response ({ex.error})"
+    step = f' <span class="step">{e(ex.step)}</span>' if ex.step else ""
+    return (
+        f"<li><time>{e(ex.started_at.strftime('%Y-%m-%d %H:%M:%S'))}</time> "
+        f"<b>{e(ex.operation)}</b> {e(ex.method)} → {e(outcome)} {e(_what(x))}{step} {link}</li>"
+    )
+
+
+def pick_examples(entries: Sequence[Entry]) -> list[Exchange]:
+    """The newest success and the newest failure of each operation: the request examples."""
+    chosen: dict[tuple[str, bool], Exchange] = {}
+    for x in entries:
+        ok = x.ex.status is not None and x.ex.status < 400
+        chosen[(x.op, ok)] = x.ex  # entries are oldest first: the last one wins
+    return sorted(chosen.values(), key=lambda ex: (ex.operation, ex.started_at))
+
+
+def _body(text: str | None) -> str:
+    if not text:
+        return "(no body)"
+    with contextlib.suppress(ValueError):  # not JSON: show it as sent
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    cut = len(text) > MAX_BODY_CHARS
+    return text[:MAX_BODY_CHARS] + ("\n… (cut; the full body is in the log files)" if cut else "")
+
+
+def _headers(headers: dict[str, str]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in headers.items())
+
+
+def examples_section(examples: Sequence[Exchange]) -> str:
+    blocks = []
+    for ex in examples:
+        status = ex.status if ex.status is not None else f"no response: {ex.error}"
+        blocks.append(
+            f'<div class="example" id="ex-{e(ex.id)}"><h3>#{e(ex.id)} {e(ex.operation)}: '
+            f"{e(ex.method)} {e(ex.url)} → {e(status)}</h3>"
+            f"<p>{e(ex.started_at.isoformat())} · reference {e(ex.reference or '–')} · "
+            f"step {e(ex.step or '–')} · attempt {e(ex.attempt)}</p>"
+            f"<h4>Request</h4><pre>{e(_headers(ex.request_headers))}\n\n{e(_body(ex.request_body))}"
+            f"</pre><h4>Response</h4><pre>{e(_headers(ex.response_headers))}\n\n"
+            f"{e(_body(ex.response_body))}</pre></div>"
+        )
+    return "<h2>Request and response examples</h2>" + "".join(blocks)
