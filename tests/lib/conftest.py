@@ -1,4 +1,4 @@
-"""Fixtures for lib tests: a list-backed sink and clients aimed at the root `simulator` fixture."""
+"""Fixtures for lib tests: a list-backed sink and clients aimed at the root `sim` fixture."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ def sink() -> ListSink:
 
 
 @pytest.fixture
-def sim_settings(simulator: Any) -> Settings:
-    return Settings.for_simulator(simulator.base_url, simulator.sales_units[0])
+def sim_settings(sim: Any) -> Settings:
+    """Settings for the shared simulator, reset for this test (clock, faults, payments)."""
+    return Settings.for_simulator(sim.base_url, sim.sales_units[0])
 
 
 @pytest.fixture
@@ -59,11 +60,11 @@ def client(make_client: Callable[..., EPaymentClient]) -> EPaymentClient:
 
 
 @pytest.fixture
-def control(simulator: Any) -> Callable[..., Any]:
+def control(sim: Any) -> Callable[..., Any]:
     """Call the simulator's control plane (/_sim/...) and return its JSON."""
 
     def call(method: str, path: str, body: Any = None) -> Any:
-        response = requests.request(method, simulator.base_url + path, json=body, timeout=10)
+        response = requests.request(method, sim.base_url + path, json=body, timeout=10)
         response.raise_for_status()
         return response.json() if response.content else None
 
