@@ -32,19 +32,22 @@ class Call:
     method: str
     path: str
     operation: str
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # holds secrets
     body: Any = None  # JSON-serialisable, or None for no body
     reference: str | None = None
     idempotency_key: str | None = None
-    auth: Callable[[], str] | None = None  # gives the Authorization value for each attempt
+    # Gives the Authorization value for each attempt (a refreshed token after a 401).
+    auth: Callable[[], str] | None = field(default=None, repr=False)
     idempotent_post: bool = False  # a POST that is safe to repeat without a key (the token call)
 
 
 @dataclass
 class Outcome:
-    exchange: Exchange
-    response: requests.Response | None
-    authorization: str | None = None
+    """One attempt: the raw exchange (for decisions) and the copy the recorder stored."""
+
+    exchange: Exchange = field(repr=False)  # as sent and received, secrets included
+    evidence: Exchange = field(repr=False)  # what callers get: the recorder's (redacted) copy
+    authorization: str | None = field(default=None, repr=False)
 
     @property
     def status(self) -> int | None:
@@ -131,7 +134,6 @@ class Transport:
             step=self.step(),
         )
         started = time.perf_counter()
-        response = None
         try:
             env = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
             response = self.session.send(
@@ -143,10 +145,10 @@ class Transport:
         except requests.RequestException as exc:
             exchange.error = f"{type(exc).__name__}: {exc}"
         exchange.latency_ms = round((time.perf_counter() - started) * 1000, 1)
-        self._record(exchange)
-        return Outcome(exchange, response, authorization)
+        return Outcome(exchange, self._record(exchange), authorization)
 
-    def _record(self, exchange: Exchange) -> None:
+    def _record(self, exchange: Exchange) -> Exchange:
+        """Log and record; return the recorder's stored copy when it gives one back."""
         logger.info(
             "%s %s -> %s (%.0f ms, attempt %d)",
             exchange.method,
@@ -156,22 +158,26 @@ class Transport:
             exchange.attempt,
         )
         if self.recorder is None:
-            return
+            return exchange
         try:
-            self.recorder.record(exchange)
+            stored = self.recorder.record(exchange)
         except Exception:  # noqa: BLE001
             # A broken evidence store must not hide the payment's outcome: the caller could
             # otherwise repeat a capture that already happened.
             logger.exception("Recording the exchange failed; the request itself completed.")
+            return exchange
+        return stored if isinstance(stored, Exchange) else exchange
 
     def _result(self, call: Call, outcome: Outcome) -> ApiResult:
-        exchange = outcome.exchange
+        # Decide and parse on the raw exchange (the token body must stay readable); hand out the
+        # recorder's copy, so results and errors shown in a UI carry no secret.
+        exchange, evidence = outcome.exchange, outcome.evidence
         if exchange.status is None:
             raise NetworkError(
                 f"{_verb(call.operation)} got no response from {self.base_url} "
                 f"({exchange.error}) — check that the target is running and reachable; "
                 "retrying with the same Idempotency-Key is safe.",
-                exchange=exchange,
+                exchange=evidence,
             )
         if exchange.status >= 400:
             raise error_from_response(
@@ -179,14 +185,14 @@ class Transport:
                 status=exchange.status,
                 body=exchange.response_body,
                 retry_after=outcome.retry_after,
-                exchange=exchange,
+                exchange=evidence,
             )
         return ApiResult(
             status=exchange.status,
             data=_json(exchange.response_body),
             reference=call.reference,
             idempotency_key=call.idempotency_key,
-            exchange=exchange,
+            exchange=evidence,
         )
 
 

@@ -155,3 +155,21 @@ def test_production_writes_need_an_explicit_opt_in(sink: Any) -> None:
     opted_in = Settings(target="production", allow_production_writes=True, **keys)
     with pytest.raises(ProductionGuardError):
         EPaymentClient(opted_in).force_approve("epl-ref-0001")  # never in production
+
+
+def test_results_carry_the_recorders_redacted_copy(
+    make_client: Callable[..., EPaymentClient], sim_settings: Settings, tmp_path: Any
+) -> None:
+    from lib.recorder import Recorder
+
+    with Recorder.open(str(tmp_path / "evidence.sqlite"), run_label="client") as recorder:
+        client = make_client(recorder=recorder)
+        token = client.get_access_token()
+        created = client.create_payment(amount=1000, return_url="https://example.com/r")
+        access_token = token.data["access_token"]  # the caller still gets the real token
+        for exchange in (token.exchange, created.exchange):
+            text = repr(exchange)
+            assert exchange.id is not None  # the stored copy
+            for secret in (*sim_settings.secrets, access_token):
+                assert secret not in text
+        assert len(recorder.to_dataframe()) == 2
