@@ -9,7 +9,15 @@ from lib.exchange import Exchange
 from lib.recorder.redaction import PLACEHOLDER_PATTERN, SECRET_HEADERS, redact_json_fields
 
 # Set by the HTTP stack, not by the caller; curl adds its own.
-_TRANSPORT_HEADERS = {"content-length", "host", "connection", "accept-encoding"}
+_TRANSPORT_HEADERS = {"content-length", "host", "connection", "accept-encoding", "user-agent"}
+# The quick start's order; other headers follow in the order they were sent.
+_FIRST = [
+    "content-type",
+    "authorization",
+    "client_id",
+    "client_secret",
+    "ocp-apim-subscription-key",
+]
 # Characters that are literal inside double quotes in POSIX shells.
 _DOUBLE_QUOTE_SAFE = re.compile(r'^[^"$`\\!]*$')
 
@@ -39,7 +47,11 @@ def _quote(text: str) -> str:
 def to_curl(exchange: Exchange) -> str:
     """`curl -X POST <url> \\ -H "Name: value" ... --data '<body>'`, one option per line."""
     lines = [f"curl -X {exchange.method.upper()} {shlex.quote(_placeholders(exchange.url))}"]
-    for name, value in exchange.request_headers.items():
+    headers = sorted(
+        exchange.request_headers.items(),
+        key=lambda kv: _FIRST.index(kv[0].lower()) if kv[0].lower() in _FIRST else len(_FIRST),
+    )
+    for name, value in headers:
         if name.lower() in _TRANSPORT_HEADERS:
             continue
         lines.append(f"-H {_quote(f'{name}: {_header_value(name, value)}')}")

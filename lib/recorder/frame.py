@@ -54,7 +54,9 @@ def exchanges_to_dataframe(exchanges: Iterable[Exchange]) -> pd.DataFrame:
     frame["attempt"] = frame["attempt"].astype("int64")
     frame["latency_ms"] = frame["latency_ms"].astype("float64")
     for column in _STRING_COLUMNS:
-        frame[column] = frame[column].astype("object")
+        # object dtype with None for missing: one marker everywhere (pandas 3 would pick NaN).
+        values = frame[column].astype("object")
+        frame[column] = values.where(values.notna(), None)
     return frame
 
 
