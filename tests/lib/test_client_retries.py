@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lib.epayment import EPaymentClient, ServerError
+from lib.epayment import AuthError, EPaymentClient, ServerError
 from lib.settings import Settings
 
 
@@ -103,3 +103,15 @@ def test_read_timeout_is_recorded_and_retried(
     gets = sink.of("get_payment")
     assert [e.attempt for e in gets] == [1, 2]
     assert gets[0].status is None and gets[0].error.startswith("ReadTimeout")
+
+
+def test_a_second_401_after_refreshing_is_an_auth_error_not_a_loop(
+    client: EPaymentClient, sink: Any, control: Callable[..., Any]
+) -> None:
+    ref = str(client.create_payment(amount=1000, return_url="https://e.com/r").reference)
+    control("POST", "/_sim/faults", {"operation": "get_payment", "kind": "status",
+                                      "status": 401, "count": 2})  # fmt: skip
+    with pytest.raises(AuthError):
+        client.get_payment(ref)
+    assert [e.status for e in sink.of("get_payment")] == [401, 401]
+    assert len(sink.of("access_token")) == 2  # the lazy one, and exactly one refresh
