@@ -78,7 +78,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     args = parse_args(argv)
     started = datetime.now(UTC)
     label = args.label or f"QA {args.target} {started:%Y-%m-%d %H:%M}"
-    scenarios = [scenario_by_name(n) for n in args.scenario] if args.scenario else SCENARIOS
+    try:
+        scenarios = [scenario_by_name(n) for n in args.scenario] if args.scenario else SCENARIOS
+    except KeyError as error:
+        print(error.args[0], file=sys.stderr)
+        return EXIT_SETUP
     args.out.mkdir(parents=True, exist_ok=True)
     recorder = Recorder.open(args.out / "evidence.sqlite", run_label=label)
     try:

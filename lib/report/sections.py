@@ -38,6 +38,11 @@ def exchange_links(ids: Iterable[int], shown: set[int], limit: int = 12) -> str:
     return " ".join(parts) + more
 
 
+def _first(values: Sequence[str], limit: int) -> str:
+    more = f" … +{len(values) - limit}" if len(values) > limit else ""
+    return ", ".join(values[:limit]) + more
+
+
 def checklist_section(result: ChecklistResult, shown: set[int]) -> str:
     rows = []
     for r in result.items:
@@ -52,7 +57,7 @@ def checklist_section(result: ChecklistResult, shown: set[int]) -> str:
                 e(r.item.title),
                 e(r.item.kind),
                 badge(r.status),
-                e(", ".join(r.references[:8]) + (" …" if len(r.references) > 8 else "")),
+                e(_first(r.references, 4)),
                 exchange_links(r.exchange_ids, shown),
                 e(", ".join(r.targets)),
                 note,
