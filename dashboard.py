@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.flow import STEP_BY_KEY
 from lib.ui.boot import boot
+from lib.ui.layout import run_page
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="ePayment Lab", page_icon=":material/payments:", layout="wide")
@@ -34,5 +35,5 @@ page = st.navigation(
         ],
     }
 )
-page.run()
+run_page(page)
 render_sidebar()  # after the page, so it shows what the page just did

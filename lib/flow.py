@@ -280,7 +280,9 @@ def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
     for secret in ("client_secret", "subscription_key"):
         if not values.get(secret) and current.target == target:
             values[secret] = getattr(current, secret)
-    if target != "custom":
+    if target == "simulator":
+        values["base_url"] = current.base_url  # the running simulator's, not editable
+    elif target != "custom":
         values.pop("base_url", None)
     keep = {k: getattr(current, k) for k in ("system_name", "system_version")}
     return Settings.load({}, {}, target=target, **keep, **values)

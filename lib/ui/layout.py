@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import streamlit as st
 
 from lib.flow import STEP_BY_KEY, STEPS, missing_step
 
+logger = logging.getLogger("epayment_lab.dashboard")
 STATE_COLORS = {
     "CREATED": ("blue", ":material/hourglass_top:"),
     "AUTHORIZED": ("green", ":material/check_circle:"),
@@ -36,6 +40,22 @@ def step_header(key: str) -> bool:
         st.info(f"This step needs **{missing.title}** first.")
     st.page_link(missing.path, label=f"Go to {missing.title}", icon=missing.icon)
     return False
+
+
+UNEXPECTED = "Something unexpected went wrong on this page"
+
+
+def run_page(page: Any) -> None:
+    """Run the page; an unexpected error is shown in plain words, its traceback goes to the log."""
+    try:
+        page.run()
+    except Exception as err:  # noqa: BLE001 - the last safety net: no raw traceback on a demo screen
+        logger.exception("page %s failed", getattr(page, "title", "?"))
+        st.error(
+            f"{UNEXPECTED}: {type(err).__name__}: {err}. Try again, check step 1 (Setup), or "
+            "start over with a new payment (sidebar). The server console has the details.",
+            icon=":material/error:",
+        )
 
 
 def next_step(key: str) -> None:
