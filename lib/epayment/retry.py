@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BASE_DELAY = 0.5  # seconds before the first retry
 MAX_DELAY = 8.0  # cap for our own exponential backoff
-MAX_RETRY_AFTER = 30.0  # cap for a server's Retry-After, so a UI never hangs for minutes
+MAX_RETRY_AFTER = 10.0  # longer Retry-After: give up at once, so a UI never hangs for minutes
 
 
 def should_retry(
@@ -21,14 +21,18 @@ def should_retry(
     attempt: int,
     max_retries: int,
     idempotent_post: bool = False,
+    retry_after: float | None = None,
 ) -> bool:
     """Decide whether attempt number `attempt` (1-based) may be followed by another.
 
     `status` is None when no response arrived (timeout, connection error). A POST is retried only
     when it carries an Idempotency-Key (or is known to be safe, like the token call): without a key
-    the server could perform the operation twice.
+    the server could perform the operation twice. A Retry-After beyond MAX_RETRY_AFTER is not
+    waited for: the caller gets RateLimitedError(retry_after=...) at once and decides.
     """
     if attempt > max_retries:
+        return False
+    if retry_after is not None and retry_after > MAX_RETRY_AFTER:
         return False
     if status is not None and status not in RETRY_STATUSES:
         return False

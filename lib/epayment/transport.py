@@ -93,6 +93,7 @@ class Transport:
                 attempt=state.attempt_number,
                 max_retries=self.max_retries,
                 idempotent_post=call.idempotent_post,
+                retry_after=outcome.retry_after,
             )
 
         def wait(state: tenacity.RetryCallState) -> float:

@@ -30,6 +30,11 @@ def test_post_without_idempotency_key_is_never_retried() -> None:
     assert should_retry(method="GET", has_idempotency_key=False)
 
 
+def test_a_long_retry_after_is_not_waited_for() -> None:
+    assert should_retry(status=429, retry_after=MAX_RETRY_AFTER)
+    assert not should_retry(status=429, retry_after=MAX_RETRY_AFTER + 1)
+
+
 def test_stops_after_max_retries() -> None:
     assert should_retry(attempt=2, max_retries=2)
     assert not should_retry(attempt=3, max_retries=2)
