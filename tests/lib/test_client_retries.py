@@ -115,3 +115,13 @@ def test_a_second_401_after_refreshing_is_an_auth_error_not_a_loop(
         client.get_payment(ref)
     assert [e.status for e in sink.of("get_payment")] == [401, 401]
     assert len(sink.of("access_token")) == 2  # the lazy one, and exactly one refresh
+
+
+def test_a_short_rate_limit_is_retried(
+    client: EPaymentClient, sink: Any, control: Callable[..., Any]
+) -> None:
+    ref = str(client.create_payment(amount=1000, return_url="https://e.com/r").reference)
+    control("POST", "/_sim/faults", {"operation": "get_payment", "kind": "status",
+                                      "status": 429, "count": 1})  # fmt: skip
+    assert client.get_payment(ref).status == 200
+    assert [e.status for e in sink.of("get_payment")] == [429, 200]
