@@ -6,7 +6,12 @@ import re
 import shlex
 
 from lib.exchange import Exchange
-from lib.recorder.redaction import PLACEHOLDER_PATTERN, SECRET_HEADERS, redact_json_fields
+from lib.recorder.redaction import (
+    PLACEHOLDER_PATTERN,
+    SECRET_HEADERS,
+    redact_json_fields,
+    split_scheme,
+)
 
 # Set by the HTTP stack, not by the caller; curl adds its own.
 _TRANSPORT_HEADERS = {"content-length", "host", "connection", "accept-encoding", "user-agent"}
@@ -32,8 +37,8 @@ def _header_value(name: str, value: str) -> str:
     if secret is None:
         return _placeholders(value)
     if name.lower() == "authorization":
-        scheme = value.partition(" ")[0]
-        if scheme.isalpha() and " " in value:
+        scheme, _ = split_scheme(value)
+        if scheme is not None:
             return f"{scheme} <{secret if scheme.lower() == 'bearer' else 'credentials'}>"
     # Never the value itself, even if the exchange was not redacted.
     return f"<{secret}>"

@@ -49,6 +49,7 @@ class Redactor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._secrets: dict[str, str] = {}  # variant -> placeholder name
+        self._ordered: tuple[tuple[str, str], ...] = ()
 
     def add_secret(self, value: str | None, name: str = "secret") -> bool:
         """Registers a value to be replaced wherever it appears. Returns False if refused."""
@@ -59,16 +60,17 @@ class Redactor:
                 # A specific name ("client_secret") beats the generic one given by add_secret(v).
                 if self._secrets.get(variant, "secret") == "secret":
                     self._secrets[variant] = name
+            # Longest first, so a secret that contains another is replaced whole.
+            self._ordered = tuple(
+                sorted(self._secrets.items(), key=lambda kv: len(kv[0]), reverse=True)
+            )
         return True
 
     def redact_text(self, text: str | None) -> str | None:
         """Value redaction (registered secrets) plus `name=value` form fields."""
         if not text:
             return text
-        with self._lock:
-            # Longest first, so a secret that contains another is replaced whole.
-            items = sorted(self._secrets.items(), key=lambda kv: len(kv[0]), reverse=True)
-        for value, name in items:
+        for value, name in self._ordered:  # a tuple: safe to read while another thread adds
             if value in text:
                 text = text.replace(value, placeholder(name))
         return _FORM_FIELD.sub(_form_field_placeholder, text)
@@ -111,17 +113,24 @@ def _form_field_placeholder(match: re.Match[str]) -> str:
     return f"{match.group(1)}={placeholder(SECRET_FIELDS[match.group(1)])}"
 
 
+def split_scheme(value: str) -> tuple[str | None, str]:
+    """`"Bearer abc"` -> `("Bearer", "abc")`; a value without an auth scheme -> `(None, value)`."""
+    scheme, _, rest = value.partition(" ")
+    if rest.strip() and scheme.replace("-", "").isalnum():  # Bearer, Basic, HMAC-SHA256
+        return scheme, rest.strip()
+    return None, value
+
+
 def _credential(value: str) -> str:
     """The secret part of a header value: the token after `Bearer `, or the whole value."""
-    scheme, _, rest = value.partition(" ")
-    return rest.strip() if rest and scheme.isalpha() else value
+    return split_scheme(value)[1]
 
 
 def _redact_header(key: str, value: str, name: str) -> str:
     if key.lower() != "authorization":
         return placeholder(name)
-    scheme, _, rest = value.partition(" ")
-    if not rest or not scheme.isalpha():
+    scheme, _ = split_scheme(value)
+    if scheme is None:
         return placeholder("authorization")
     # Keep the scheme: "Bearer «redacted:access_token»" still shows the header was well formed.
     return f"{scheme} {placeholder(name if scheme.lower() == 'bearer' else 'authorization')}"

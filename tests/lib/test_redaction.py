@@ -120,3 +120,20 @@ def test_original_exchange_is_not_modified() -> None:
     exchange = _exchange(request_headers={"Authorization": f"Bearer {TOKEN}"})
     Redactor().redact(exchange)
     assert exchange.request_headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_redacting_twice_changes_nothing_more() -> None:
+    redactor = Redactor()
+    exchange = _exchange(
+        request_headers={"Authorization": f"Bearer {TOKEN}", "client_secret": CLIENT_SECRET},
+        response_body=json.dumps({"access_token": TOKEN}),
+    )
+    once = redactor.redact(exchange)
+    assert Redactor().redact(once) == once  # a fresh redactor learns no placeholder as a secret
+    assert redactor.redact(once) == once
+
+
+def test_hmac_authorization_keeps_its_scheme() -> None:
+    value = "HMAC-SHA256 SignedHeaders=x-ms-date;host&Signature=abcdef0123456789"
+    out = Redactor().redact(_exchange(request_headers={"Authorization": value}))
+    assert out.request_headers["Authorization"] == "HMAC-SHA256 «redacted:authorization»"
