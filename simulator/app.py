@@ -84,7 +84,10 @@ def make_middleware(config: SimulatorConfig) -> Callable[..., Awaitable[web.Stre
         try:
             response = await handler(request)
         except web.HTTPException as exc:
-            response = exc if exc.status < 400 else _render(exc, request)
+            if exc.status < 400:
+                response = web.Response(status=exc.status, headers=exc.headers)
+            else:
+                response = _render(exc, request)
         except Dropped:
             if observer is not None:
                 await _observe(observer, request, None)

@@ -96,7 +96,7 @@ class LandingPage:
         except ex.DomainError:
             return self._result(p, status=409)
         if p.user_flow == "WEB_REDIRECT" and p.return_url:
-            raise web.HTTPSeeOther(location=p.return_url)
+            return web.Response(status=303, headers={"Location": p.return_url})
         return self._result(p)
 
     def _result(self, p: Payment, status: int = 200) -> web.Response:
