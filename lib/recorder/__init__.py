@@ -12,7 +12,13 @@ from lib.recorder.exports import (
     write_json,
     write_xlsx,
 )
-from lib.recorder.frame import COLUMNS, SUMMARY_COLUMNS, exchanges_to_dataframe, summary
+from lib.recorder.frame import (
+    COLUMNS,
+    SUMMARY_COLUMNS,
+    dataframe_to_exchanges,
+    exchanges_to_dataframe,
+    summary,
+)
 from lib.recorder.har import to_har
 from lib.recorder.recorder import DEFAULT_PATH, Recorder
 from lib.recorder.redaction import Redactor, placeholder, redact_json_fields
@@ -31,6 +37,7 @@ __all__ = [
     "SqliteStore",
     "Store",
     "curl_script",
+    "dataframe_to_exchanges",
     "exchanges_to_dataframe",
     "export_bytes",
     "open_store",
