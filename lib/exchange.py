@@ -1,4 +1,4 @@
-"""The one record of an HTTP exchange (or a failure to get a response), as kept in the evidence log."""
+"""One HTTP exchange (or a failure to get a response), as kept in the evidence log."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ class Exchange:
     operation: str  # the spec's operationId in snake_case, e.g. "create_payment", or "access_token"
     target: str = "simulator"  # "simulator" | "test" | "production" | "custom"
     started_at: datetime = field(default_factory=utc_now)
-    request_headers: dict[str, str] = field(default_factory=dict)
-    request_body: str | None = None
+    request_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    request_body: str | None = field(default=None, repr=False)
     status: int | None = None
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str | None = None
+    response_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    response_body: str | None = field(default=None, repr=False)
     latency_ms: float | None = None
     reference: str | None = None
     idempotency_key: str | None = None
@@ -37,6 +37,8 @@ class Exchange:
     step: str | None = None  # the quick-start step or QA scenario step that caused it
     run_id: str | None = None  # set by the recorder
     id: int | None = None  # set by the store
+
+    # Headers and bodies stay out of repr: a raw (unredacted) exchange may hold secrets.
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
