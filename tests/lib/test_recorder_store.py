@@ -111,3 +111,11 @@ def test_evidence_survives_a_restart(tmp_path: Path) -> None:
         assert all("proc-secret-value" not in e.url for e in stored)
         assert [r.label for r in recorder.runs()] == ["before-restart", "after"]
     assert b"proc-secret-value" not in path.read_bytes()
+
+
+def test_in_memory_store_for_quick_tests() -> None:
+    recorder = Recorder.open(":memory:", run_label="memory")
+    recorder.record(Exchange("GET", "http://sim/x", "get_payment", status=200))
+    assert [run.count for run in recorder.runs()] == [1]
+    assert not Path(":memory:").exists()
+    recorder.close()
