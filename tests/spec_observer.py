@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
-
-import requests
 
 from tests.spec_validator import HttpExchange, SpecValidator
 
@@ -40,8 +38,13 @@ def from_observed(observed: Any) -> HttpExchange | None:
     )
 
 
-def from_requests(response: requests.Response) -> HttpExchange:
-    """The exchange as a `requests` client saw it (the contract and fuzz tests' view)."""
+def _flat(headers: Mapping[str, Any]) -> dict[str, str]:
+    """Header values as strings; schemathesis' Response keeps each header as a list."""
+    return {k: ", ".join(v) if isinstance(v, list) else v for k, v in headers.items()}
+
+
+def from_requests(response: Any) -> HttpExchange:
+    """The exchange as the client saw it: a `requests.Response` or a schemathesis `Response`."""
     request = response.request
     url = urlsplit(request.url or "")
     return HttpExchange(
@@ -51,7 +54,7 @@ def from_requests(response: requests.Response) -> HttpExchange:
         status=response.status_code,
         request_headers=dict(request.headers),
         request_body=_body_bytes(request.body),
-        response_headers=dict(response.headers),
+        response_headers=_flat(response.headers),
         response_body=response.content,
     )
 
