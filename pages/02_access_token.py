@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from lib.flow import countdown, token_info
+from lib.lab import countdown, token_info
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import next_step, step_header
 

@@ -46,6 +46,7 @@ if submitted:
         )
         if result is not None:
             session.set_payment(result.reference, (result.data or {}).get("redirectUrl"))
+            session.refresh_payment()
             st.toast(f"Payment {result.reference} created.", icon=":material/check_circle:")
         else:
             err = ss.outcomes["create"]["error"]

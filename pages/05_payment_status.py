@@ -10,7 +10,7 @@ if step_header("status"):
     ss = st.session_state
     st.markdown(f"Payment **{ss.reference}**")
     ss.poll_interval = float(
-        st.slider(
+        st.columns(2)[0].slider(
             "Poll every (seconds)",
             1,
             10,

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib.flow import STATUS_CLASSES, STEPS, filter_log
+from lib.flow import STEPS
+from lib.lab import STATUS_CLASSES, filter_log
 from lib.recorder import EXPORT_FORMATS, export_bytes, summary
 from lib.recorder.frame import dataframe_to_exchanges
 from lib.ui.exchange import show_exchange

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.epayment import ApiResult, EPaymentError
 from lib.exchange import Exchange
+from lib.lab import example_call
 from lib.recorder.curl import to_curl
 
 
@@ -24,7 +25,7 @@ def _body(text: str | None) -> None:
         st.caption("(empty body)")
         return
     try:
-        st.json(json.loads(text))
+        st.json(json.loads(text), expanded=2)
     except ValueError:
         st.code(text[:4000], language="text")
 
@@ -83,9 +84,14 @@ def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, 
 
 def show_outcome(step: str) -> None:
     """The last call of this step in this session: the refusal (if any) and the exchange."""
-    outcome = st.session_state.outcomes.get(step)
+    ss = st.session_state
+    outcome = ss.outcomes.get(step)
     if not outcome:
-        st.caption("Nothing sent for this step yet.")
+        s = ss.settings
+        example = example_call(step, s.base_url, s.merchant_serial_number, ss.get("reference"))
+        if example is not None:
+            st.markdown("**The call this step makes** (nothing sent yet), with curl:")
+            st.code(to_curl(example), language="bash")
         return
     if outcome["error"] is not None:
         show_error(outcome["error"])

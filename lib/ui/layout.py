@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
@@ -19,9 +20,28 @@ STATE_COLORS = {
 }
 
 
+BIG_COLORS = {
+    "CREATED": "#3B5BDB",
+    "AUTHORIZED": "#2B8A3E",
+    "ABORTED": "#C92A2A",
+    "EXPIRED": "#E8590C",
+    "TERMINATED": "#495057",
+}
+
+
 def state_badge(state: str | None) -> None:
     color, icon = STATE_COLORS.get(state or "", ("gray", ":material/help:"))
     st.badge(state or "no payment", color=color, icon=icon)
+
+
+def big_state(state: str | None) -> None:
+    """The state badge in heading size, for the demo screen."""
+    color = BIG_COLORS.get(state or "", "#6B6B80")
+    st.html(
+        f"<div class='state-badge' style='display:inline-block;"
+        f"background:{color};color:#fff;font-size:2rem;font-weight:700;letter-spacing:.04em;"
+        f"padding:.2em .9em;border-radius:999px'>{html.escape(state or 'NO PAYMENT')}</div>"
+    )
 
 
 def step_header(key: str) -> bool:

@@ -81,14 +81,15 @@ def set_payment(reference: str, redirect_url: str | None = None) -> None:
     st.session_state.redirect_url = redirect_url
 
 
-def refresh_payment() -> dict[str, Any] | None:
+def refresh_payment(step: str = "status") -> dict[str, Any] | None:
     """GET the payment and its event log; keeps the last good view if a poll fails."""
     ss = st.session_state
     if not ss.reference:
         return None
     try:
-        ss.payment = ss.client.get_payment(ss.reference).data
-        ss.events = ss.client.get_payment_event_log(ss.reference).data
+        with ss.client.step_context(step):
+            ss.payment = ss.client.get_payment(ss.reference).data
+            ss.events = ss.client.get_payment_event_log(ss.reference).data
         ss.poll_error = None
         if not ss.redirect_url and isinstance(ss.payment, dict):
             ss.redirect_url = ss.payment.get("redirectUrl")

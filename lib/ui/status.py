@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.flow import amount_of, format_minor, is_final
 from lib.ui import session
-from lib.ui.layout import state_badge
+from lib.ui.layout import big_state
 
 AGGREGATES = (
     ("Authorized", "authorizedAmount"),
@@ -56,8 +56,7 @@ def live_status() -> None:
         state = session.current_state()
         left, right = st.columns([1, 3])
         with left:
-            st.markdown("**State**")
-            state_badge(state)
+            big_state(state)
         with right:
             if interval and not is_final(state):
                 st.caption(f":material/autorenew: Polling every {interval:g} s until final.")

@@ -40,7 +40,7 @@ def _see(page, text: str) -> None:
 
 
 def test_quick_start_end_to_end(browser, dashboard_url) -> None:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1600, "height": 1400}, accept_downloads=True)
     page = context.new_page()
     page.goto(dashboard_url)
     page.get_by_role("heading", name="1. Setup").wait_for(timeout=WAIT)

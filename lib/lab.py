@@ -1,0 +1,142 @@
+"""Plain helpers for the dashboard pages: setup form, token view, log filters, simulator actions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from lib.exchange import Exchange
+from lib.settings import Settings
+
+
+def mask(secret: str | None, keep: int = 4) -> str:
+    """'eyJ0eXAiOiJKV1Qi...' -> 'eyJ0…(1043 chars)'; never more than `keep` characters shown."""
+    if not secret:
+        return "(not set)"
+    if len(secret) <= keep * 2:
+        return "•" * len(secret)
+    return f"{secret[:keep]}…••••({len(secret)} chars)"
+
+
+def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
+    """Settings for `target` from the setup form; an empty secret keeps the current one.
+
+    Raises SettingsError listing every missing or malformed value.
+    """
+    values = {k: v.strip() for k, v in keys.items() if v is not None}
+    for secret in ("client_secret", "subscription_key"):
+        if not values.get(secret) and current.target == target:
+            values[secret] = getattr(current, secret)
+    if target == "simulator":
+        values["base_url"] = current.base_url  # the running simulator's, not editable
+    elif target != "custom":
+        values.pop("base_url", None)
+    keep = {k: getattr(current, k) for k in ("system_name", "system_version")}
+    return Settings.load({}, {}, target=target, **keep, **values)
+
+
+def token_info(body: Mapping[str, Any] | None, now: float) -> dict[str, Any]:
+    """What the token page shows: masked token, type, and when it expires (epoch seconds)."""
+    body = body or {}
+    try:
+        expires_in = int(str(body.get("expires_in") or 0))
+    except ValueError:
+        expires_in = 0
+    return {
+        "masked": mask(str(body.get("access_token") or "")),
+        "token_type": body.get("token_type", "Bearer"),
+        "expires_in": expires_in,
+        "expires_at": now + expires_in,
+    }
+
+
+def countdown(seconds_left: float) -> str:
+    """3725 -> '1:02:05', 59 -> '0:59', negative -> 'expired'."""
+    if seconds_left <= 0:
+        return "expired"
+    minutes, seconds = divmod(int(seconds_left), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+STATUS_CLASSES = ("2xx", "4xx", "5xx", "no response")
+
+
+def status_class(status: Any) -> str:
+    if status is None or status != status or str(status) == "<NA>":
+        return "no response"
+    return f"{int(status) // 100}xx"
+
+
+def filter_log(
+    frame: Any,
+    steps: list[str] | None = None,
+    statuses: list[str] | None = None,
+    reference: str | None = None,
+) -> Any:
+    """The evidence table filtered by step, status class (2xx/4xx/5xx/no response) and reference."""
+    view = frame
+    if steps:
+        view = view[view["step"].isin(steps)]
+    if statuses:
+        view = view[view["status"].map(status_class).isin(statuses)]
+    if reference:
+        view = view[view["reference"].fillna("").str.contains(reference, regex=False)]
+    return view
+
+
+def simulator_act(base_url: str, msn: str, reference: str, action: str) -> str | None:
+    """Act as the user on the simulator's control plane; None when done, else what went wrong."""
+    url = f"{base_url}/_sim/payments/{msn}/{reference}/{action}"
+    try:
+        response = requests.post(url, timeout=10)
+    except requests.RequestException as err:
+        return f"The simulator did not answer ({type(err).__name__})."
+    if response.ok:
+        return None
+    try:
+        body = response.json()
+        text = body.get("detail") or body.get("title") or response.text
+    except ValueError:
+        text = response.text
+    return f"The simulator refused to {action} ({response.status_code}): {text}"
+
+
+def example_call(step: str, base_url: str, msn: str, reference: str | None) -> Exchange | None:
+    """The call a step makes, with placeholders for secrets, to show before anything was sent."""
+    ref = reference or "<reference>"
+    if step in ("setup", "token"):
+        headers = {"client_id": "<client_id>", "client_secret": "<client_secret>"}
+        headers.update({"Ocp-Apim-Subscription-Key": "<key>", "Merchant-Serial-Number": msn})
+        url = f"{base_url}/accesstoken/get"
+        return Exchange("POST", url, "access_token", request_headers=headers)
+    payments = f"{base_url}/epayment/v1/payments"
+    amount = {"currency": "NOK", "value": 1000}
+    calls: dict[str, tuple[str, str, Any]] = {
+        "create": ("POST", payments, {
+            "amount": amount, "paymentMethod": {"type": "WALLET"},
+            "customer": {"phoneNumber": "4712345678"}, "reference": ref,
+            "returnUrl": "https://example.com/return", "userFlow": "WEB_REDIRECT",
+            "paymentDescription": "ePayment Lab quick start",
+        }),
+        "complete": ("POST", f"{base_url}/epayment/v1/test/payments/{ref}/approve",
+                     {"customer": {"phoneNumber": "4712345678"}}),
+        "status": ("GET", f"{payments}/{ref}", None),
+        "capture": ("POST", f"{payments}/{ref}/capture", {"modificationAmount": amount}),
+        "refund": ("POST", f"{payments}/{ref}/refund", {"modificationAmount": amount}),
+        "cancel": ("POST", f"{payments}/{ref}/cancel", None),
+    }  # fmt: skip
+    if step not in calls:
+        return None
+    method, url, body = calls[step]
+    headers = {"Authorization": "Bearer <access_token>", "Ocp-Apim-Subscription-Key": "<key>"}
+    headers["Merchant-Serial-Number"] = msn
+    if method == "POST":
+        headers["Content-Type"] = "application/json"
+        if step != "complete":
+            headers["Idempotency-Key"] = "<a new UUID per operation>"
+    text = json.dumps(body, indent=2) if body is not None else None
+    return Exchange(method, url, step, request_headers=headers, request_body=text)

@@ -1,0 +1,63 @@
+"""The complete page's customer side: QR code and link, simulator user actions, force approve."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.lab import simulator_act
+from lib.qr import qr_png, qr_svg
+from lib.ui import session
+from lib.ui.exchange import run_step, show_outcome
+
+ACTIONS = (
+    ("approve", "Approve", ":material/thumb_up:"),
+    ("reject", "Reject", ":material/thumb_down:"),
+    ("expire", "Let it expire", ":material/timer_off:"),
+)
+
+
+def redirect_qr(url: str | None) -> None:
+    if not url:
+        st.info("No redirectUrl: with PUSH_MESSAGE the app is pushed to the phone number.")
+        return
+    st.image(qr_png(url), width=440, caption="Scan with the phone's camera")
+    st.download_button(
+        "QR code as SVG", qr_svg(url), "redirect-qr.svg", "image/svg+xml", key="complete_qr_svg"
+    )
+
+
+def redirect_link(url: str | None) -> None:
+    if url:
+        st.markdown("**redirectUrl**: send the customer here, unmodified (never in an iframe)")
+        st.code(url, language=None, wrap_lines=True)
+        st.link_button("Open the landing page", url, icon=":material/open_in_new:")
+
+
+def simulator_user_actions() -> None:
+    """Buttons acting as the customer through the simulator's control plane."""
+    ss = st.session_state
+    st.markdown("**Act as the customer** (simulator control plane, not the ePayment API)")
+    for column, (action, label, icon) in zip(st.columns(3), ACTIONS, strict=True):
+        primary = "primary" if action == "approve" else "secondary"
+        if column.button(label, key=f"complete_{action}", type=primary, icon=icon):
+            s = ss.settings
+            problem = simulator_act(s.base_url, s.merchant_serial_number, ss.reference, action)
+            if problem:
+                st.error(problem)
+            else:
+                session.refresh_payment()
+                st.rerun()
+
+
+def force_approve_form() -> None:
+    """Test environment: approve as a test user (the test user must exist in the MT app)."""
+    ss = st.session_state
+    st.markdown("**Force approve** (test environment only) with a test user's phone number")
+    phone = st.text_input("Test phone number", "4712345678", key="complete_phone")
+    if st.button("Force approve", key="complete_force", type="primary"):
+        run_step(
+            "complete", "Approving as the test user…", ss.client.force_approve,
+            ss.reference, phone_number=phone.strip(),
+        )  # fmt: skip
+        session.refresh_payment()
+    show_outcome("complete")

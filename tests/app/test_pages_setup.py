@@ -1,0 +1,61 @@
+"""Entrypoint, setup and access token pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, TIMEOUT
+from tests.app.helpers import metrics, texts, unexpected
+
+
+def test_entrypoint_starts_on_the_simulator_without_keys(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("EPAYMENT_LAB_DB", str(tmp_path / "smoke.sqlite"))
+    for name in ("TARGET", "CLIENT_ID", "CLIENT_SECRET", "SUBSCRIPTION_KEY", "MSN", "BASE_URL"):
+        monkeypatch.delenv(f"EPAYMENT_LAB_{name}", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    assert not unexpected(at)
+    assert [t.value for t in at.title] == ["1. Setup"]
+    assert at.session_state.settings.target == "simulator"
+    assert "Embedded simulator" in "\n".join(m.value for m in at.sidebar.markdown)
+    assert (tmp_path / "smoke.sqlite").exists()
+
+
+def test_setup_checks_the_simulator_keys_with_a_token(app, settings) -> None:
+    at = app()
+    assert at.radio(key="setup_target").value == "simulator"
+    assert at.text_input(key="setup_client_id_simulator").value == settings.client_id
+    at.button(key="setup_check").click().run()
+    assert not unexpected(at)
+    assert "setup" in at.session_state.marks
+    assert f"Keys work for MSN {settings.merchant_serial_number}" in texts(at)
+    shown = texts(at) + "".join(j.value for j in at.json)
+    assert settings.client_secret not in shown
+    assert settings.subscription_key not in shown
+
+
+def test_setup_for_the_test_environment_names_each_missing_key(app) -> None:
+    at = app()
+    at.radio(key="setup_target").set_value("test").run()
+    at.text_input(key="setup_msn_test").input("12")
+    at.button(key="setup_check").click().run()
+    assert not unexpected(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "client_id" in errors and "client_secret" in errors and "4-10 digits" in errors
+    assert at.session_state.settings.target == "simulator"  # nothing changed
+
+
+def test_access_token_is_masked_and_counts_down(app, settings) -> None:
+    at = app("pages/02_access_token.py")
+    assert "curl -X POST" in texts(at)  # the call it will make, before anything is sent
+    at.button(key="token_get").click().run()
+    assert not unexpected(at)
+    shown = metrics(at)
+    assert shown["Type"] == "Bearer"
+    assert shown["Token (masked)"].startswith("eyJ") and "chars" in shown["Token (masked)"]
+    assert shown["Expires in"].startswith(("59:", "1:00:"))
+    bodies = "".join(json.loads(j.value).__repr__() for j in at.json)
+    assert "«redacted:access_token»" in bodies
+    assert settings.client_secret not in texts(at) + bodies
