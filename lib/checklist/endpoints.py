@@ -80,7 +80,8 @@ def e6_refund(log: Sequence[Entry]) -> Evidence:
 
 
 def _both(partial: list, full: list, what: str, partial_hint: str, full_hint: str) -> Evidence:
-    proof = partial + [e for e in full if e not in partial]
+    in_partial = {id(e) for e in partial}
+    proof = partial + [e for e in full if id(e) not in in_partial]
     if not partial:
         return Evidence(proof, f"no partial {what}: {partial_hint} (partial_capture_refund_cancel)")
     if not full:

@@ -28,6 +28,7 @@ class SimulatorActor:
     it stands in for the app, not for the merchant's integration."""
 
     target = "simulator"
+    how = "simulator control plane (stands in for the app; not an API call)"
 
     def __init__(
         self,
@@ -69,6 +70,7 @@ class TestEnvironmentActor:
     """
 
     target = "test"
+    how = "force approve with the test user's phone number"
     __test__ = False  # not a pytest test class, despite the name
 
     def __init__(self, client: EPaymentClient, phone_number: str) -> None:

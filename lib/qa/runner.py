@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -61,6 +62,9 @@ class StepResult:
     outcome: Outcome
     message: str = ""
     exchanges: list[Exchange] = field(default_factory=list)
+    reference: str | None = None  # the scenario's payment after this step
+    user: str | None = None  # the user's part this step played ("approve"...), if any
+    started_at: datetime | None = None
 
 
 @dataclass
@@ -101,7 +105,9 @@ def run_battery(
         blocked: Outcome | None = None
         for step in scenario.steps:
             yield Progress("step_started", scenario.name, step.name, done=done, total=total)
+            started = datetime.now(UTC)
             res = _run_step(scenario, step, sctx, tap, blocked)
+            res.reference, res.user, res.started_at = sctx.reference or None, step.user, started
             if res.outcome in (Outcome.FAILED, Outcome.MANUAL) and blocked is None:
                 blocked = res.outcome
             result.steps.append(res)
@@ -145,6 +151,8 @@ def _run_step(
 
 
 def _summary(seen: Any) -> str:
+    if seen.message:
+        return seen.message
     parts = [f"status {seen.status}"]
     if seen.error_code:
         parts.append(f"ErrorCode {seen.error_code}")

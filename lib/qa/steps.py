@@ -90,7 +90,10 @@ def user(act: str) -> Step:
     """The user's part: "approve", "reject" or "expire" (see lib.qa.actor)."""
 
     def action(ctx: Context) -> Observed:
-        return observe(lambda: getattr(ctx.actor, act)(ctx.reference))
+        seen = observe(lambda: getattr(ctx.actor, act)(ctx.reference))
+        if seen.status == 200:
+            seen.message = f"{act}: {getattr(ctx.actor, 'how', ctx.actor.target)}"
+        return seen
 
     return Step(f"user-{act}", action, Expect(status=200), user=act)
 

@@ -95,7 +95,7 @@ def render_report(
             _head(info, log, result),
             checklist_section(result, shown),
             qa_section(qa_steps, shown),
-            timelines_section(parsed, shown),
+            timelines_section(parsed, shown, qa_steps),
             examples_section(examples),
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -106,29 +107,50 @@ def _what(entry: Entry) -> str:
     return ", ".join(parts)
 
 
-def timelines_section(entries: Sequence[Entry], shown: set[int]) -> str:
-    by_ref: dict[str, list[Entry]] = {}
+def timelines_section(
+    entries: Sequence[Entry], shown: set[int], qa_steps: Sequence[Any] = ()
+) -> str:
+    """Each reference's exchanges in time order, with the user's part from QA steps (not logged)."""
+    rows: dict[str, list[tuple[datetime, str]]] = {}
     for entry in entries:
         if entry.reference and entry.op != "access_token":
-            by_ref.setdefault(entry.reference, []).append(entry)
-    refs = sorted(by_ref, key=lambda r: by_ref[r][-1].ex.started_at, reverse=True)
-    blocks = []
-    for ref in refs[:MAX_TIMELINES]:
-        items = "".join(_timeline_item(x, shown) for x in by_ref[ref])
-        blocks.append(f'<div class="timeline"><h3>{e(ref)}</h3><ol>{items}</ol></div>')
-    omitted = len(refs) - MAX_TIMELINES
+            rows.setdefault(entry.reference, []).append((entry.ex.started_at, _item(entry, shown)))
+    for step in qa_steps:
+        if getattr(step, "user", None) and step.reference in rows and step.started_at:
+            rows[step.reference].append((step.started_at, _user_item(step)))
+    for items in rows.values():
+        items.sort(key=lambda row: row[0])
+    # The newest references, shown oldest first: the order in which the flows were run.
+    refs = sorted(rows, key=lambda r: rows[r][0][0])[-MAX_TIMELINES:]
+    blocks = [
+        f'<div class="timeline"><h3>{e(ref)}</h3><ol>{"".join(h for _, h in rows[ref])}</ol></div>'
+        for ref in refs
+    ]
+    omitted = len(rows) - len(refs)
     note = f"<p>{omitted} older references are in the log files.</p>" if omitted > 0 else ""
     return "<h2>Flow of each reference</h2>" + "".join(blocks) + note
 
 
-def _timeline_item(x: Entry, shown: set[int]) -> str:
+def _clock(moment: datetime) -> str:
+    return f"<time>{e(moment.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3])}</time>"
+
+
+def _item(x: Entry, shown: set[int]) -> str:
     ex = x.ex
     link = exchange_links([ex.id], shown) if ex.id is not None else ""
     outcome = ex.status if ex.status is not None else f"no response ({ex.error})"
     step = f' <span class="step">{e(ex.step)}</span>' if ex.step else ""
     return (
-        f"<li><time>{e(ex.started_at.strftime('%Y-%m-%d %H:%M:%S'))}</time> "
-        f"<b>{e(ex.operation)}</b> {e(ex.method)} → {e(outcome)} {e(_what(x))}{step} {link}</li>"
+        f"<li>{_clock(ex.started_at)} <b>{e(ex.operation)}</b> {e(ex.method)} → {e(outcome)} "
+        f"{e(_what(x))}{step} {link}</li>"
+    )
+
+
+def _user_item(step: Any) -> str:
+    return (
+        f'<li class="user">{_clock(step.started_at)} <i>user {e(step.user)}</i> '
+        f"({e(step.outcome)}: {e(step.message)}) "
+        f'<span class="step">{e(step.scenario)}:{e(step.step)}</span></li>'
     )
 
 

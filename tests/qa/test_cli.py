@@ -70,6 +70,7 @@ def test_cli__report_has_every_item_and_no_secret(pack) -> None:
     for item_id in ITEM_IDS:
         assert f'id="item-{item_id}"' in html
     assert "123456" in html  # the sales unit's MSN
+    assert "<i>user approve</i>" in html and "<i>user reject</i>" in html  # the user's part
     for name in pack.namelist():
         text = pack.read(name).decode("utf-8", errors="ignore")
         assert not [s for s in SECRETS if s in text], name
