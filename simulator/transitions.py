@@ -25,6 +25,12 @@ class TransitionPolicy:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
+        if not isinstance(self.polls, int) or isinstance(self.polls, bool) or self.polls < 1:
+            raise ValueError("polls must be a positive integer")
+        if not isinstance(self.seconds, int | float) or isinstance(self.seconds, bool):
+            raise ValueError("seconds must be a number")
+        if self.seconds < 0:
+            raise ValueError("seconds must be >= 0")
 
     def due(self, polls: int, age_seconds: float) -> bool:
         if self.mode == "immediate":

@@ -195,7 +195,10 @@ def validate_expires_at(
         raise ex.LongLivingNotAllowed("This sales unit is not approved for long-living payments.")
     if body.get("receipt") is None:
         raise ex.LongLivingNeedsReceipt("A payment with expiresAt must include a receipt.")
-    at = datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).timestamp()
+    try:
+        at = datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).timestamp()
+    except ValueError as exc:  # matches the pattern but is no real date, e.g. month 13
+        raise ex.field_error("expiresAt", "The field expiresAt is not a valid date-time.") from exc
     if at - now <= MIN_WINDOW_SECONDS:
         raise ex.ExpirationTooSoon("expiresAt must be more than 10 minutes in the future.")
     if at - now >= MAX_WINDOW_SECONDS:

@@ -162,6 +162,8 @@ def test_control__transitions(sim: SimulatorServer) -> None:
     api, reference, _ = _landing(sim)
     assert api.get(reference).json()["state"] == "AUTHORIZED"
     assert requests.post(url, json={"mode": "nope"}, timeout=5).status_code == 400
+    bad_polls = {"mode": "after_polls", "polls": "many"}
+    assert requests.post(url, json=bad_polls, timeout=5).status_code == 400
 
 
 def test_fault__status_answers_without_doing_anything(sim: SimulatorServer) -> None:
