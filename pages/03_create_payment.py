@@ -50,7 +50,8 @@ if submitted:
             st.toast(f"Payment {result.reference} created.", icon=":material/check_circle:")
         else:
             err = ss.outcomes["create"]["error"]
-            ss.create_errors.update(problem_field_errors(getattr(err, "problem", None)))
+            for name, said in problem_field_errors(getattr(err, "problem", None)).items():
+                ss.create_errors[name] = f"{ss.create_errors.get(name, '')} {said}".strip()
 for message in ss.create_errors.values():
     st.error(message, icon=":material/edit:")
 if ss.reference and not ss.create_errors:

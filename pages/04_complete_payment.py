@@ -8,8 +8,6 @@ from lib.ui.layout import state_badge, step_header
 
 if step_header("complete"):
     ss = st.session_state
-    if ss.payment is None:
-        session.refresh_payment()
     state_badge(session.current_state())
     left, right = st.columns([2, 3])
     with left:

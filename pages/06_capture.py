@@ -38,6 +38,7 @@ if step_header("capture"):
             ss.client.capture_payment,
             ss.reference,
             minor,
+            currency=currency,
         )
         session.refresh_payment()
         if result is not None:

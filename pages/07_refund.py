@@ -38,6 +38,7 @@ if step_header("refund"):
             ss.client.refund_payment,
             ss.reference,
             minor,
+            currency=currency,
         )
         session.refresh_payment()
         if result is not None:

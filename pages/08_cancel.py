@@ -10,8 +10,6 @@ from lib.ui.status import aggregate_metrics
 
 if step_header("cancel"):
     ss = st.session_state
-    if ss.payment is None:
-        session.refresh_payment()
     payment = ss.payment or {}
     currency = (payment.get("amount") or {}).get("currency", "NOK")
     state_badge(session.current_state())

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from lib.flow import STEP_BY_KEY, STEPS, missing_step
+from lib.ui import session
 
 logger = logging.getLogger("epayment_lab.dashboard")
 STATE_COLORS = {
@@ -51,6 +52,9 @@ def step_header(key: str) -> bool:
     st.title(f"{number}. {step.title}")
     st.markdown(f":gray[{step.what}]")
     ss = st.session_state
+    payment = ss.get("payment")
+    if ss.get("reference") and (not payment or payment.get("reference") != ss.reference):
+        session.refresh_payment()  # jumped here (or resumed): read the payment first
     missing = missing_step(key, ss.get("reference"), ss.get("payment"))
     if missing is None:
         return True

@@ -48,10 +48,22 @@ def render_sidebar() -> None:
         ):
             st.switch_page("pages/03_create_payment.py")
         with st.form("sb_resume", border=False):
-            ref = st.text_input("Resume a payment by reference", key="sb_resume_ref")
-            if st.form_submit_button("Resume", icon=":material/history:") and ref.strip():
-                session.set_payment(ref.strip())
-                if session.refresh_payment() is None:
-                    st.error(f"Could not load {ref.strip()}: {ss.poll_error}")
-                else:
-                    st.rerun()
+            st.text_input("Resume a payment by reference", key="sb_resume_ref")
+            st.form_submit_button(
+                "Resume", key="sb_resume_go", icon=":material/history:", on_click=_resume
+            )
+        if ss.get("resume_error"):
+            st.error(ss.resume_error)
+
+
+def _resume() -> None:
+    """Form callback: runs before the page, so every page already shows the resumed payment."""
+    ss = st.session_state
+    ref = (ss.get("sb_resume_ref") or "").strip()
+    ss.resume_error = None
+    if not ref:
+        return
+    session.set_payment(ref)
+    if session.refresh_payment() is None:
+        ss.resume_error = f"Could not load {ref}: {ss.poll_error}"
+        session.start_over()

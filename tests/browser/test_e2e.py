@@ -117,4 +117,8 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
         assert operation in csv, f"{operation} is missing from the request log"
     assert DEFAULT_SALES_UNIT.client_secret not in csv
     assert DEFAULT_SALES_UNIT.subscription_key not in csv
+
+    _click(page, "sb_start_over")
+    page.get_by_role("heading", name="3. Create payment").wait_for(timeout=WAIT)
+    _see(page, "None yet: create one in step 3.")
     context.close()

@@ -1,0 +1,131 @@
+"""Capture, refund, cancel, the request log and the sidebar, from seeded payments."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import metrics, texts, unexpected
+
+CAPTURE = "pages/06_capture.py"
+REFUND = "pages/07_refund.py"
+CANCEL = "pages/08_cancel.py"
+LOG = "pages/09_request_log.py"
+
+
+@pytest.fixture
+def authorized(client, simulator, settings):
+    """A 10.00 NOK payment the customer approved; returns its reference."""
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    simulator.backend.approve(settings.merchant_serial_number, created.reference)
+    return created.reference
+
+
+def test_capture_defaults_to_the_remaining_amount(app, authorized) -> None:
+    at = app(CAPTURE, reference=authorized)
+    assert not unexpected(at)
+    assert at.number_input(key="capture_amount").value == 10.0
+    at.radio(key="capture_mode").set_value("Part of it").run()
+    at.number_input(key="capture_amount").set_value(4.0).run()
+    at.button(key="capture_go").click().run()
+    assert not unexpected(at)
+    assert metrics(at)["Captured"] == "NOK 4.00"
+    assert "Still reserved and not captured: **NOK 6.00**" in texts(at)
+    at.radio(key="capture_mode").set_value("Everything left").run()
+    at.button(key="capture_go").click().run()
+    assert metrics(at)["Captured"] == "NOK 10.00"
+
+
+def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None:
+    at = app(CAPTURE, reference=authorized)
+    at.radio(key="capture_mode").set_value("Part of it").run()
+    at.number_input(key="capture_amount").set_value(20.0).run()
+    at.button(key="capture_go").click().run()
+    assert not unexpected(at)
+    assert "Capture refused" in " ".join(e.value for e in at.error)
+    assert any(x.label == "Problem detail from the API" for x in at.expander)
+    assert at.session_state.outcomes["capture"]["exchange"].status >= 400
+    assert metrics(at)["Captured"] == "NOK 0.00"
+
+
+def test_capture_needs_an_approved_payment(app, client) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(CAPTURE, reference=created.reference)
+    assert not unexpected(at)
+    assert "needs an **approved** (AUTHORIZED) payment" in texts(at)
+
+
+def test_refund_part_of_what_was_captured(app, client, authorized) -> None:
+    client.capture_payment(authorized, 600)
+    at = app(REFUND, reference=authorized)
+    assert not unexpected(at)
+    assert at.number_input(key="refund_amount").value == 6.0
+    at.radio(key="refund_mode").set_value("Part of it").run()
+    at.number_input(key="refund_amount").set_value(2.5).run()
+    at.button(key="refund_go").click().run()
+    assert not unexpected(at)
+    assert metrics(at)["Refunded"] == "NOK 2.50"
+    assert "Captured and not yet refunded: **NOK 3.50**" in texts(at)
+
+
+def test_refund_needs_a_capture_first(app, authorized) -> None:
+    at = app(REFUND, reference=authorized)
+    assert "This step needs **Capture** first." in texts(at)
+
+
+def test_cancel_after_a_partial_capture_releases_the_rest(app, client, authorized) -> None:
+    client.capture_payment(authorized, 300)
+    at = app(CANCEL, reference=authorized)
+    assert "Cancelling releases everything not captured: **NOK 7.00**" in texts(at)
+    at.button(key="cancel_go").click().run()
+    assert not unexpected(at)
+    assert metrics(at)["Cancelled"] == "NOK 7.00"
+    assert at.session_state.payment["state"] == "AUTHORIZED"
+
+
+def test_cancel_before_approval_terminates(app, client) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(CANCEL, reference=created.reference)
+    at.button(key="cancel_go").click().run()
+    assert not unexpected(at)
+    assert at.session_state.payment["state"] == "TERMINATED"
+
+
+def test_request_log_filters_shows_detail_and_exports(app, authorized) -> None:
+    at = app(CAPTURE, reference=authorized)
+    at.button(key="capture_go").click().run()
+    at.switch_page(LOG).run()
+    assert not unexpected(at)
+    table = at.dataframe[0].value
+    assert {"capture_payment", "get_payment"} <= set(table["operation"])
+    assert "curl -X POST" in texts(at) or "curl -X GET" in texts(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["CSV", "JSON", "Excel", "HAR 1.2"]
+    at.multiselect(key="log_steps").set_value(["capture"]).run()
+    assert set(at.dataframe[0].value["operation"]) == {"capture_payment"}
+    at.multiselect(key="log_steps").set_value([]).run()
+    at.multiselect(key="log_status").set_value(["4xx"]).run()
+    assert "No exchanges match" in texts(at)  # nothing was refused in this run
+
+
+def test_sidebar_resumes_a_payment_by_reference(app, authorized) -> None:
+    at = app()
+    at.text_input(key="sb_resume_ref").input(authorized)
+    at.button(key="sb_resume_go").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference == authorized
+    assert at.session_state.payment["state"] == "AUTHORIZED"
+    # AppTest keeps the sidebar of the first run only (navigation apps); the pages show the rest.
+    at.switch_page(CAPTURE).run()
+    assert "Still reserved and not captured: **NOK 10.00**" in texts(at)
+
+
+def test_sidebar_shows_the_payment_and_starts_over(app, authorized) -> None:
+    at = app(None, reference=authorized)
+    sidebar = "\n".join(str(e.value) for e in [*at.sidebar.markdown, *at.sidebar.code])
+    assert authorized in sidebar
+    assert ":material/check_circle: 3. Create payment" in sidebar
+    at.button(key="sb_start_over").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference is None
+    at.switch_page("pages/03_create_payment.py").run()  # the browser test sees the switch itself
+    assert at.text_input(key="create_reference").value not in ("", authorized)

@@ -1,0 +1,101 @@
+"""Create, complete and status pages, with session state seeded to jump to each step."""
+
+from __future__ import annotations
+
+from tests.app.helpers import metrics, texts, unexpected
+
+CREATE = "pages/03_create_payment.py"
+COMPLETE = "pages/04_complete_payment.py"
+STATUS = "pages/05_payment_status.py"
+
+
+def test_create_payment_with_the_prefilled_form(app) -> None:
+    at = app(CREATE)
+    reference = at.text_input(key="create_reference").value
+    assert reference.startswith("epl-")
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference == reference
+    assert at.session_state.redirect_url
+    assert at.session_state.payment["state"] == "CREATED"
+    assert at.session_state.outcomes["create"]["exchange"].status == 201
+    assert f"Current payment: **{reference}**" in texts(at)
+
+
+def test_create_checks_each_field_before_sending(app) -> None:
+    at = app(CREATE)
+    at.text_input(key="create_reference").input("bad ref!")
+    at.text_input(key="create_amount").input("0.5")
+    at.text_input(key="create_phone").input("12")
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Reference: 8 to 50 characters") for e in errors)
+    assert any(e.startswith("Amount: at least NOK 1.00") for e in errors)
+    assert any(e.startswith("Phone number:") for e in errors)
+    assert at.session_state.recorder.exchanges(operation="create_payment") == []
+    assert at.session_state.reference is None
+
+
+def test_a_refused_create_shows_the_field_message_and_is_logged(app) -> None:
+    at = app(CREATE)
+    at.text_input(key="create_reference").input("bad ref!")
+    at.checkbox(key="create_send_anyway").check()
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Reference: 8 to 50 characters" in errors
+    assert "Create payment refused (400" in errors
+    logged = at.session_state.recorder.exchanges(operation="create_payment")
+    assert [e.status for e in logged] == [400]
+    assert logged[0].step == "create"
+    assert at.session_state.reference is None
+
+
+def test_complete_shows_qr_and_approves_on_the_simulator(app, client) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(COMPLETE, reference=created.reference, redirect_url=created.data["redirectUrl"])
+    assert not unexpected(at)
+    assert len(at.image) == 1  # the QR code
+    assert created.data["redirectUrl"] in texts(at)
+    at.button(key="complete_approve").click().run()
+    assert not unexpected(at)
+    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert "The payment is AUTHORIZED" in texts(at)
+
+
+def test_complete_reject_ends_the_payment_aborted(app, client) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(COMPLETE, reference=created.reference)
+    at.button(key="complete_reject").click().run()
+    assert not unexpected(at)
+    assert at.session_state.payment["state"] == "ABORTED"
+
+
+def test_status_shows_state_amounts_and_events(app, client, simulator, settings) -> None:
+    created = client.create_payment(amount=2500, return_url="https://example.com/return")
+    simulator.backend.approve(settings.merchant_serial_number, created.reference)
+    at = app(STATUS, reference=created.reference)
+    assert not unexpected(at)
+    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert metrics(at)["Authorized"] == "NOK 25.00"
+    assert metrics(at)["Captured"] == "NOK 0.00"
+    events = at.dataframe[0].value
+    assert list(events["event"]) == ["CREATED", "AUTHORIZED"]
+    assert "Final state: polling stopped" in texts(at)
+
+
+def test_status_keeps_polling_while_created(app, client) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(STATUS, reference=created.reference)
+    assert not unexpected(at)
+    assert at.session_state.payment["state"] == "CREATED"
+    assert "Polling every 2 s until final" in texts(at)
+
+
+def test_steps_that_need_a_payment_link_to_create(app) -> None:
+    for page in (COMPLETE, STATUS, "pages/06_capture.py", "pages/08_cancel.py"):
+        at = app(page)
+        assert not unexpected(at)
+        assert "This step needs **Create payment** first." in texts(at)
+        assert at.get("page_link")[0].proto.page == "create_payment"
