@@ -36,7 +36,7 @@ class ControlPlane:
     async def payment(self, request: web.Request) -> web.Response:
         msn, reference = request.match_info["msn"], request.match_info["reference"]
         payment = self.backend.payment(msn, reference)
-        body: dict[str, Any] = payment.to_control_json()
+        body: dict[str, Any] = payment.to_control_json(self.backend.base_url)
         body["events"] = self.backend.get_payment_event_log(msn, reference)
         return json_response(200, body)
 

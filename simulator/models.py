@@ -248,4 +248,8 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
         with self._lock:
             for key in list(self._open):
                 self._refresh(self._payments[key])
-            return [p.to_control_json() for p in self._payments.values() if msn in (None, p.msn)]
+            return [
+                p.to_control_json(self.base_url)
+                for p in self._payments.values()
+                if msn in (None, p.msn)
+            ]

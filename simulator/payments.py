@@ -91,9 +91,11 @@ class Payment:
             "reference": self.reference,
         }
 
-    def to_control_json(self) -> dict[str, Any]:
-        """The control plane's summary: what a tester needs to see and act on, no secrets."""
+    def to_control_json(self, base_url: str = "") -> dict[str, Any]:
+        """The control plane's summary: what a tester needs to see and act on, no secrets.
+        `landingUrl` opens the simulated app for every flow, PUSH_MESSAGE included."""
         return {
+            "landingUrl": f"{base_url}/landing?token={self.landing_token}",
             "merchantSerialNumber": self.msn,
             "reference": self.reference,
             "state": self.state,

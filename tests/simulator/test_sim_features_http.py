@@ -129,6 +129,17 @@ def test_control__payments_list_and_filter(sim: SimulatorServer) -> None:
     assert one["state"] == "CREATED" and one["events"][0]["name"] == "CREATED"
 
 
+def test_control__push_message_payment_has_a_landing_url(sim: SimulatorServer) -> None:
+    api = Api(sim)
+    body = create_body(userFlow="PUSH_MESSAGE", customer={"phoneNumber": "4712345678"})
+    del body["returnUrl"]
+    assert "redirectUrl" not in api.create(body).json()
+    listed = requests.get(f"{sim.base_url}/_sim/payments", timeout=5).json()
+    page = requests.post(listed[0]["landingUrl"], data={"action": "approve"}, timeout=5)
+    assert page.status_code == 200 and "approved" in page.text
+    assert api.get(body["reference"]).json()["state"] == "AUTHORIZED"
+
+
 @pytest.mark.parametrize(
     ("action", "state"), [("approve", "AUTHORIZED"), ("reject", "ABORTED"), ("expire", "EXPIRED")]
 )
