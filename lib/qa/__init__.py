@@ -5,7 +5,7 @@ from lib.qa.context import Context
 from lib.qa.runner import BatteryResult, Outcome, Progress, StepResult, Tap, run_battery
 from lib.qa.scenario import Expect, Observed, Scenario, Step
 from lib.qa.scenarios import SCENARIO_NAMES, SCENARIOS, scenario_by_name
-from lib.qa.session import QaRun, simulator_run, test_environment_run
+from lib.qa.session import QaRun, from_simulator, simulator_run, test_environment_run
 
 __all__ = [
     "SCENARIOS",
@@ -25,6 +25,7 @@ __all__ = [
     "Tap",
     "TestEnvironmentActor",
     "UserActor",
+    "from_simulator",
     "run_battery",
     "scenario_by_name",
     "simulator_run",

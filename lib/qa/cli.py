@@ -15,7 +15,7 @@ from typing import TextIO
 from lib.checklist import Status, evaluate
 from lib.qa.runner import Outcome, Progress
 from lib.qa.scenarios import SCENARIOS, scenario_by_name
-from lib.qa.session import QaRun, simulator_run, test_environment_run
+from lib.qa.session import QaRun, from_simulator, test_environment_run
 from lib.recorder import Recorder
 from lib.report import ReportInfo, write_evidence_pack
 from lib.settings import Settings, SettingsError
@@ -49,10 +49,7 @@ def open_run(args: argparse.Namespace, recorder: Recorder) -> Iterator[QaRun]:
 
         config = SimulatorConfig(port=0, rate_limits=False, expiry_seconds=SIM_EXPIRY_SECONDS)
         with SimulatorServer(config) as sim:
-            unit = sim.sales_units[0]
-            yield simulator_run(
-                sim.base_url, unit, recorder=recorder, expiry_seconds=SIM_EXPIRY_SECONDS
-            )
+            yield from_simulator(sim, recorder=recorder)
         return
     if not args.phone:
         raise SettingsError(["a test user's phone number (--phone or EPAYMENT_LAB_TEST_PHONE)"])

@@ -84,6 +84,13 @@ def simulator_run(
     return QaRun(settings, actor, recorder=recorder, currency=currency)
 
 
+def from_simulator(server: Any, *, recorder: Any = None, sales_unit: Any = None) -> QaRun:
+    """A run on a started SimulatorServer (its first sales unit unless given)."""
+    unit = sales_unit or server.sales_units[0]
+    expiry = float(getattr(server.config, "expiry_seconds", 600.0))
+    return simulator_run(server.base_url, unit, recorder=recorder, expiry_seconds=expiry)
+
+
 def test_environment_run(
     settings: Settings,
     phone_number: str,

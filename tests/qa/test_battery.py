@@ -14,8 +14,8 @@ from lib.qa import (
     QaRun,
     Scenario,
     TestEnvironmentActor,
+    from_simulator,
     scenario_by_name,
-    simulator_run,
 )
 from lib.qa.steps import create, get
 from lib.recorder import Recorder
@@ -32,7 +32,7 @@ def recorder(tmp_path):
 
 
 def test_battery__passes_on_simulator_and_meets_the_checklist(sim, recorder) -> None:
-    run = simulator_run(sim.base_url, sim.sales_units[0], recorder=recorder)
+    run = from_simulator(sim, recorder=recorder)
     events = list(run.progress())
     failed = [(s.scenario, s.step, s.message) for s in run.result.failed]
     assert not failed
@@ -44,7 +44,7 @@ def test_battery__passes_on_simulator_and_meets_the_checklist(sim, recorder) -> 
 
 
 def test_battery__steps_name_their_exchanges(sim, recorder) -> None:
-    run = simulator_run(sim.base_url, sim.sales_units[0], recorder=recorder)
+    run = from_simulator(sim, recorder=recorder)
     finished = [p for p in run.progress([scenario_by_name("full_capture_refund")])]
     capture = next(p for p in finished if p.kind == "step_finished" and p.step == "capture-all")
     assert capture.exchange_ids and capture.references
@@ -59,7 +59,7 @@ def test_battery__steps_name_their_exchanges(sim, recorder) -> None:
 
 
 def test_battery__idempotent_retry_captures_once(sim) -> None:
-    run = simulator_run(sim.base_url, sim.sales_units[0])
+    run = from_simulator(sim)
     result = run.run([scenario_by_name("idempotent_capture_retry")])
     assert not result.failed
     captures = [e for e in run.exchanges if e.operation == "capture_payment"]
@@ -70,7 +70,7 @@ def test_battery__wrong_expectation_fails_and_skips_the_rest(sim) -> None:
     broken = Scenario(
         "broken", "expects the wrong state", (create(), get("AUTHORIZED"), get("CREATED"))
     )
-    run = simulator_run(sim.base_url, sim.sales_units[0])
+    run = from_simulator(sim)
     events = list(run.progress([broken]))
     outcomes = [s.outcome for s in run.result.steps]
     assert outcomes == [Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED]
