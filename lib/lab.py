@@ -66,9 +66,10 @@ STATUS_CLASSES = ("2xx", "4xx", "5xx", "no response")
 
 
 def status_class(status: Any) -> str:
-    if status is None or status != status or str(status) == "<NA>":
+    try:
+        return f"{int(status) // 100}xx"
+    except (TypeError, ValueError):  # None, pandas' NA, NaN: no response arrived
         return "no response"
-    return f"{int(status) // 100}xx"
 
 
 def filter_log(
