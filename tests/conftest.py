@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
 from simulator import DEFAULT_SALES_UNIT, SalesUnit, SimulatorConfig, SimulatorServer
 
+if TYPE_CHECKING:
+    from tests.spec_observer import SpecObserver
+
+# The spec_observer fixture and the autouse spec_conformance check after every simulator test.
+pytest_plugins = ["tests.spec_observer"]
+
 
 @pytest.fixture(scope="session")
-def simulator_config() -> SimulatorConfig:
-    """The one place the session simulator's settings are built (add an observer here)."""
-    return SimulatorConfig(host="127.0.0.1", port=0, rate_limits=False, seed=1234)
+def simulator_config(spec_observer: SpecObserver | None) -> SimulatorConfig:
+    """The one place the session simulator's settings are built. Its observer checks every
+    exchange against the official specs (tests/spec_observer.py)."""
+    return SimulatorConfig(
+        host="127.0.0.1", port=0, rate_limits=False, seed=1234, observer=spec_observer
+    )
 
 
 @pytest.fixture(scope="session")

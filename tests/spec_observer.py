@@ -1,14 +1,22 @@
-"""The simulator observer that queues every exchange and checks it against the official specs."""
+"""The simulator observer (and its pytest fixtures): every exchange checked against the specs."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.spec_validator import HttpExchange, SpecValidator
+import pytest
+
+from tests.spec_validator import (
+    REQUIRE_ENV,
+    HttpExchange,
+    SpecsMissing,
+    SpecValidator,
+    specs_required,
+)
 
 
 def _body_bytes(value: Any) -> bytes | None:
@@ -76,6 +84,11 @@ class SpecObserver:
         with self._lock:
             self._pending.append(observed)
 
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
     def take_violations(self) -> list[str]:
         with self._lock:
             pending, self._pending = self._pending, []
@@ -89,3 +102,30 @@ def format_violations(violations: Iterable[str], limit: int = 20) -> str:
     shown = "\n".join(f"  - {v}" for v in items[:limit])
     more = f"\n  ... and {len(items) - limit} more" if len(items) > limit else ""
     return f"{len(items)} spec violation(s):\n{shown}{more}"
+
+
+# Fixtures, imported by tests/conftest.py: every response a test sees from the shared simulator is
+# validated; a test fails at teardown if one of them (or a 2xx to a bad request) broke the spec.
+
+
+@pytest.fixture(scope="session")
+def spec_observer() -> SpecObserver | None:
+    """The shared simulator's observer; None (no validation) when the specs are absent, unless
+    EPAYMENT_LAB_REQUIRE_SPECS=1 (CI), where a missing spec fails the session's first test."""
+    try:
+        return SpecObserver(SpecValidator.load())
+    except SpecsMissing as missing:
+        if specs_required():
+            pytest.fail(f"{missing} ({REQUIRE_ENV}=1)", pytrace=False)
+        return None
+
+
+@pytest.fixture(autouse=True)
+def spec_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that used the shared simulator: no spec violation in what it answered."""
+    yield
+    if "simulator" not in request.fixturenames:
+        return
+    observer = request.getfixturevalue("spec_observer")
+    if observer is not None and (violations := observer.take_violations()):
+        pytest.fail(format_violations(violations), pytrace=False)

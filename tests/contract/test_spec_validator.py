@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import requests
 
 from tests.spec_observer import SpecObserver, format_violations
 from tests.spec_validator import (
@@ -249,3 +250,11 @@ def test_observer_queues_then_reports_each_violation_once(validator: SpecValidat
     assert "3 spec violation(s)" in format_violations(violations)
     assert observer.take_violations() == []
     assert observer.checked == 3
+
+
+def test_shared_simulator_feeds_the_spec_observer(simulator: Any, spec_observer: Any) -> None:
+    """The wiring in tests/conftest.py: the shared simulator hands each exchange to the observer."""
+    assert simulator.config.observer is spec_observer is not None
+    before = spec_observer.pending
+    assert requests.get(f"{simulator.base_url}/_sim/health", timeout=5).status_code == 200
+    assert spec_observer.pending == before + 1
