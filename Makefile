@@ -6,7 +6,7 @@ PORT ?= 8501
 SIM_PORT ?= 8090
 export EPAYMENT_LAB_SPECS ?= $(abspath ../shared/specs)
 
-.PHONY: run simulator test lint format bench clean venv venv-dev
+.PHONY: run simulator test chromium lint format bench clean venv venv-dev
 
 # The runtime environment: only requirements.txt.
 $(VENV)/.runtime: requirements.txt
@@ -32,10 +32,14 @@ simulator: $(VENV)/.runtime
 	$(PY) -m simulator --port $(SIM_PORT)
 
 ## test: set up everything the tests need, lint, then run every test
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+
+## chromium: Debian's chromium for the browser tests (never a Playwright browser download)
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
