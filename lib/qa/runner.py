@@ -122,6 +122,7 @@ def run_battery(
 def _finished(res: StepResult, done: int, total: int) -> Progress:
     ids = tuple(e.id for e in res.exchanges if e.id is not None)
     refs = tuple(dict.fromkeys(e.reference for e in res.exchanges if e.reference))
+    refs = refs or ((res.reference,) if res.reference else ())  # the user's part: no exchange
     return Progress("step_finished", res.scenario, res.step, res.outcome, res.message, ids, refs,
                     done, total)  # fmt: skip
 

@@ -16,6 +16,7 @@ from lib.qa.steps import (
     wrong_keys,
 )
 
+# Amounts below assume Context.amount == 1000 minor units (NOK 10.00), the runner's default.
 OK = Expect(status=200, state="AUTHORIZED")
 
 
