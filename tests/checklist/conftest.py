@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checklist.logs import LogBuilder, complete_log
+from tests.checklist.checklist_logs import LogBuilder, complete_log
 
 
 @pytest.fixture

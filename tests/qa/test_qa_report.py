@@ -11,7 +11,7 @@ import pandas as pd
 from lib.checklist import ITEM_IDS
 from lib.recorder import Recorder
 from lib.report import COMMENT_PREFIX, ReportInfo, render_report, write_evidence_pack
-from tests.checklist.logs import NOW, LogBuilder, complete_log
+from tests.checklist.checklist_logs import NOW, LogBuilder, complete_log
 
 
 def test_report__head_checklist_timeline_and_examples() -> None:

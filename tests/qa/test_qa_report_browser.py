@@ -11,7 +11,7 @@ import pytest
 
 from lib.checklist import ITEM_IDS
 from lib.report import write_evidence_pack
-from tests.checklist.logs import NOW, LogBuilder, complete_log
+from tests.checklist.checklist_logs import NOW, LogBuilder, complete_log
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from lib.checklist import ITEM_IDS, ITEMS, Status, evaluate
-from tests.checklist.logs import HEADERS, NOW, LogBuilder, complete_log
+from tests.checklist.checklist_logs import HEADERS, NOW, LogBuilder, complete_log
 
 
 def statuses(result) -> dict[str, Status]:
