@@ -51,6 +51,8 @@ format: $(VENV)/.dev
 
 ## bench: throughput and latency benchmarks (not tests)
 bench: $(VENV)/.dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "wrk not installed: GET load comes from Python instead"
 	$(PY) -m bench
 
 clean:

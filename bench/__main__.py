@@ -29,8 +29,8 @@ class Row:
     count: int
     errors: int
     rate: float  # per second
-    median: float  # seconds
-    p99: float
+    median: float | None  # seconds; None where a latency means nothing (the summed row)
+    p99: float | None
 
     @classmethod
     def of(
@@ -42,8 +42,11 @@ class Row:
                    percentile(got, 99))  # fmt: skip
 
     def cells(self) -> tuple[str, ...]:
-        return (self.scenario, self.tool, str(self.count), str(self.errors), f"{self.rate:.0f}",
-                f"{self.median * 1000:.2f}", f"{self.p99 * 1000:.2f}")  # fmt: skip
+        def ms(seconds: float | None) -> str:
+            return "-" if seconds is None else f"{seconds * 1000:.2f}"
+
+        counts = (str(self.count), str(self.errors), f"{self.rate:.0f}")
+        return (self.scenario, self.tool, *counts, ms(self.median), ms(self.p99))
 
 
 def table(rows: list[Row]) -> str:
@@ -80,7 +83,7 @@ def bench_flow(target: Target, headers: dict[str, str], args: argparse.Namespace
     ]
     requests = sum(len(flows.latencies[step]) for step in load.FLOW_STEPS)
     rows.append(Row("  flow: all 4 requests", tool, requests, sum(flows.errors.values()),
-                    requests / flows.elapsed, 0.0, 0.0))  # fmt: skip
+                    requests / flows.elapsed, None, None))  # fmt: skip
     whole = Row.of("whole flow", tool, flows.latencies["flow"], 0, flows.elapsed)
     return [*rows, whole]
 
