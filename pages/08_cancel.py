@@ -16,8 +16,9 @@ if step_header("cancel"):
     aggregate_metrics(payment)
     if session.current_state() == "CREATED":
         st.markdown("Not approved yet: cancelling ends the payment as **TERMINATED**.")
+    elif not (left := remaining_capturable(payment.get("aggregate"))):
+        st.markdown("Nothing left to release: everything is captured or cancelled.")
     else:
-        left = remaining_capturable(payment.get("aggregate"))
         st.markdown(
             f"Cancelling releases everything not captured: **{format_minor(left, currency)}**"
             " (always the whole remainder, never a chosen amount)."

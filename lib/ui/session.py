@@ -98,6 +98,17 @@ def refresh_payment(step: str = "status") -> dict[str, Any] | None:
     return ss.payment
 
 
+def last_created_reference() -> str | None:
+    """The newest payment created on this target and MSN, in any run: resumable after a reload."""
+    ss = st.session_state
+    for exchange in reversed(ss.recorder.exchanges("all", operation="create_payment")):
+        msn = exchange.request_headers.get("Merchant-Serial-Number")
+        same_target = exchange.url.startswith(ss.settings.base_url)
+        if exchange.status == 201 and same_target and msn == ss.settings.merchant_serial_number:
+            return exchange.reference
+    return None
+
+
 def current_state() -> str | None:
     payment = st.session_state.get("payment")
     return payment.get("state") if isinstance(payment, dict) else None

@@ -26,10 +26,20 @@ def render_sidebar() -> None:
         st.divider()
         st.markdown("**Current payment**")
         if ss.reference:
-            st.code(ss.reference, language=None)
+            st.code(ss.reference, language=None, wrap_lines=True)
             state_badge(session.current_state())
         else:
             st.caption("None yet: create one in step 3.")
+            last = session.last_created_reference()
+            if last:
+                st.button(
+                    f"Resume {last}",
+                    key="sb_resume_last",
+                    icon=":material/history:",
+                    on_click=_resume,
+                    args=(last,),
+                    help="The last payment created with these keys (evidence of earlier runs).",
+                )
         done = session.done()
         st.markdown("**Progress**")
         lines = [
@@ -56,10 +66,10 @@ def render_sidebar() -> None:
             st.error(ss.resume_error)
 
 
-def _resume() -> None:
-    """Form callback: runs before the page, so every page already shows the resumed payment."""
+def _resume(reference: str | None = None) -> None:
+    """Callback: runs before the page, so every page already shows the resumed payment."""
     ss = st.session_state
-    ref = (ss.get("sb_resume_ref") or "").strip()
+    ref = (reference or ss.get("sb_resume_ref") or "").strip()
     ss.resume_error = None
     if not ref:
         return

@@ -129,3 +129,16 @@ def test_sidebar_shows_the_payment_and_starts_over(app, authorized) -> None:
     assert at.session_state.reference is None
     at.switch_page("pages/03_create_payment.py").run()  # the browser test sees the switch itself
     assert at.text_input(key="create_reference").value not in ("", authorized)
+
+
+def test_sidebar_offers_the_last_payment_after_a_reload(app, settings, tmp_path) -> None:
+    from lib.epayment import EPaymentClient
+    from lib.recorder import Recorder
+
+    earlier = EPaymentClient(settings, recorder=Recorder.open(tmp_path / "evidence.sqlite"))
+    created = earlier.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app()  # a new browser session on the same evidence file
+    assert at.session_state.reference is None
+    at.button(key="sb_resume_last").click().run()
+    assert at.session_state.reference == created.reference
+    assert at.session_state.payment["state"] == "CREATED"
