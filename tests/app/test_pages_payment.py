@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from lib.epayment import EPaymentClient
 from tests.app.helpers import metrics, texts, unexpected
 
 CREATE = "pages/03_create_payment.py"
@@ -99,3 +102,18 @@ def test_steps_that_need_a_payment_link_to_create(app) -> None:
         assert not unexpected(at)
         assert "This step needs **Create payment** first." in texts(at)
         assert at.get("page_link")[0].proto.page == "create_payment"
+
+
+def test_complete_force_approves_outside_the_simulator(app, client, settings) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    custom = dataclasses.replace(settings, target="custom")  # the simulator as any other API
+
+    at = app(None, settings=custom, reference=created.reference)
+    at.session_state["client"] = EPaymentClient(custom, recorder=at.session_state.recorder)
+    at.switch_page(COMPLETE).run()
+    assert not unexpected(at)
+    assert "Force approve" in texts(at)
+    at.button(key="complete_force").click().run()
+    assert not unexpected(at)
+    assert at.session_state.outcomes["complete"]["exchange"].status == 200
+    assert at.session_state.payment["state"] == "AUTHORIZED"

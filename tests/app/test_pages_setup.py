@@ -15,7 +15,9 @@ def test_entrypoint_starts_on_the_simulator_without_keys(monkeypatch, tmp_path: 
     monkeypatch.setenv("EPAYMENT_LAB_DB", str(tmp_path / "smoke.sqlite"))
     for name in ("TARGET", "CLIENT_ID", "CLIENT_SECRET", "SUBSCRIPTION_KEY", "MSN", "BASE_URL"):
         monkeypatch.delenv(f"EPAYMENT_LAB_{name}", raising=False)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.secrets["epayment"] = {"target": "simulator"}  # not the developer's own secrets.toml
+    at.run()
     assert not unexpected(at)
     assert [t.value for t in at.title] == ["1. Setup"]
     assert at.session_state.settings.target == "simulator"
@@ -59,3 +61,28 @@ def test_access_token_is_masked_and_counts_down(app, settings) -> None:
     bodies = "".join(json.loads(j.value).__repr__() for j in at.json)
     assert "«redacted:access_token»" in bodies
     assert settings.client_secret not in texts(at) + bodies
+
+
+def test_entrypoint_reads_test_keys_from_secrets_and_never_shows_the_secret(
+    monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EPAYMENT_LAB_DB", str(tmp_path / "keys.sqlite"))
+    keys = {
+        "target": "test",
+        "client_id": "00000000-0000-0000-0000-00000000beef",
+        "client_secret": "the-real-client-secret",
+        "subscription_key": "the-real-subscription-key",
+        "merchant_serial_number": "987654",
+    }
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.secrets["epayment"] = keys
+    at.run()
+    assert not unexpected(at)
+    assert at.session_state.settings.base_url == "https://apitest.vipps.no"
+    assert at.radio(key="setup_target").value == "test"
+    assert at.text_input(key="setup_client_id_test").value == keys["client_id"]
+    assert at.text_input(key="setup_secret_test").value == ""  # masked and never sent to the page
+    sidebar = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "Test environment" in sidebar and "987654" in sidebar
+    shown = texts(at) + sidebar + "".join(str(t.value) for t in at.text_input)
+    assert keys["client_secret"] not in shown and keys["subscription_key"] not in shown
