@@ -252,7 +252,9 @@ def test_observer_queues_then_reports_each_violation_once(validator: SpecValidat
     assert observer.checked == 3
 
 
-def test_shared_simulator_feeds_the_spec_observer(simulator: Any, spec_observer: Any) -> None:
+def test_shared_simulator_feeds_the_spec_observer(
+    validator: SpecValidator, simulator: Any, spec_observer: Any
+) -> None:
     """The wiring in tests/conftest.py: the shared simulator hands each exchange to the observer."""
     assert simulator.config.observer is spec_observer is not None
     before = spec_observer.pending
