@@ -71,10 +71,10 @@ def banner(server: SimulatorServer) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     server = SimulatorServer(config_from_args(parse_args(argv)))
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())  # before the banner: callers may stop us
     server.start()
     print(banner(server), flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     with contextlib.suppress(KeyboardInterrupt):
         done.wait()
     server.stop()

@@ -114,6 +114,7 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
         state: str | None = None,
         amount_field: str | None = None,
         psp: str | None = None,
+        at: float | None = None,
     ) -> dict[str, Any]:
         """Apply one state change / money movement, append its event, notify listeners."""
         if success:
@@ -123,9 +124,8 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
                 payment.state = state
                 if state != "CREATED":
                     self._open.discard((payment.msn, payment.reference))
-        event = payment.new_event(
-            name, value, psp or self._new_psp(), self.clock.now(), key, success
-        )
+        ts = self.clock.now() if at is None else at
+        event = payment.new_event(name, value, psp or self._new_psp(), ts, key, success)
         payment.events.append(event)
         for listener in list(self._listeners):
             try:
@@ -149,7 +149,8 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
             return
         now = self.clock.now()
         if now >= payment.expires_at:
-            self._record(payment, "EXPIRED", payment.value, state="EXPIRED")
+            # stamped with the moment it expired, even when noticed later (lazily or by the sweep)
+            self._record(payment, "EXPIRED", payment.value, state="EXPIRED", at=payment.expires_at)
         elif self.transition.due(payment.polls, now - payment.created_at):
             self._user_approve(payment)
 

@@ -75,7 +75,11 @@ def test_expiry__after_ten_minutes_by_clock() -> None:
     assert state(backend, reference) == "CREATED"
     backend.clock.advance(2)
     assert state(backend, reference) == "EXPIRED"
-    assert backend.get_payment_event_log(MSN, reference)[-1]["name"] == "EXPIRED"
+    events = backend.get_payment_event_log(MSN, reference)
+    assert events[-1]["name"] == "EXPIRED"
+    created_at = datetime.fromisoformat(events[0]["timestamp"])
+    expired_at = datetime.fromisoformat(events[-1]["timestamp"])
+    assert expired_at - created_at == timedelta(seconds=600)
 
 
 def test_expiry__configurable() -> None:
