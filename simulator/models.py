@@ -207,7 +207,7 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
         self._payments[(msn, req.reference)] = payment
         self._open.add((msn, req.reference))
         self._by_token[token] = (msn, req.reference)
-        self._record(payment, "CREATED", payment.value, key=key, psp=payment.psp_reference)
+        self._record(payment, "CREATED", payment.value, key=key, psp=payment.psp_reference, at=now)
         self._refresh(payment)
         body: dict[str, Any] = {"reference": req.reference}
         if payment.redirect_url:
