@@ -13,6 +13,8 @@ from simulator.models import EPaymentBackend
 from simulator.ratelimit import RateLimiter
 from simulator.transitions import TransitionPolicy
 
+MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600  # ten years: far enough, and dates stay valid
+
 
 class ControlPlane:
     """No auth: it exists only on the simulator, which binds 127.0.0.1 unless told otherwise."""
@@ -49,8 +51,11 @@ class ControlPlane:
     async def advance_clock(self, request: web.Request) -> web.Response:
         body = await read_json(request, required=True)
         seconds = body.get("seconds") if isinstance(body, dict) else None
-        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-            raise ex.field_error("seconds", "seconds must be a number >= 0.")
+        valid = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+        if not valid or not 0 <= seconds <= MAX_ADVANCE_SECONDS:  # also refuses NaN
+            raise ex.field_error(
+                "seconds", f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}."
+            )
         self.backend.clock.advance(float(seconds))
         self.backend.sweep()
         return json_response(200, {"offsetSeconds": self.backend.clock.offset})
