@@ -78,6 +78,22 @@ def test_cancel_payment__before_approval_terminates(api: RawApi) -> None:
     assert api.get(reference).json()["state"] == "TERMINATED"
 
 
+def test_cancel_payment__after_approval_releases_everything(api: RawApi) -> None:
+    reference = api.authorized(value=1200)
+    body = api.cancel(reference).json()
+    assert body["state"] == "AUTHORIZED"  # cancel after approval is an event, not a state
+    assert body["aggregate"]["cancelledAmount"] == money(1200)
+    assert api.capture(reference, 100).status_code == 400
+
+
+def test_cancel_payment__after_full_capture_refused(api: RawApi) -> None:
+    reference = api.authorized(value=1000)
+    api.capture(reference, 1000)
+    response = api.cancel(reference)
+    assert response.status_code == 400
+    assert error_code(response) == "6040"
+
+
 def test_cancel_payment__after_partial_capture_releases_the_rest(api: RawApi) -> None:
     reference = api.authorized(value=1000)
     api.capture(reference, 250)
