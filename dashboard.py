@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.flow import STEP_BY_KEY
 from lib.ui.boot import boot
-from lib.ui.layout import run_page
+from lib.ui.layout import guarded
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="ePayment Lab", page_icon=":material/payments:", layout="wide")
@@ -24,7 +24,8 @@ def step_page(key: str, default: bool = False) -> st.Page:
     return st.Page(step.path, title=f"{number}. {step.title}", icon=step.icon, default=default)
 
 
-boot(read_secrets())
+if not guarded(boot, read_secrets()):
+    st.stop()
 page = st.navigation(
     {
         "Get ready": [step_page("setup", default=True), step_page("token")],
@@ -35,5 +36,5 @@ page = st.navigation(
         ],
     }
 )
-run_page(page)
-render_sidebar()  # after the page, so it shows what the page just did
+guarded(page.run)
+guarded(render_sidebar)  # after the page, so it shows what the page just did

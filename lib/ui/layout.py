@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -69,17 +70,22 @@ def step_header(key: str) -> bool:
 UNEXPECTED = "Something unexpected went wrong on this page"
 
 
-def run_page(page: Any) -> None:
-    """Run the page; an unexpected error is shown in plain words, its traceback goes to the log."""
+def guarded(call: Callable[..., Any], *args: Any) -> bool:
+    """Run `call`; an unexpected error is shown in plain words (traceback to the server log).
+
+    Streamlit's own control flow (rerun, stop, switch_page) is a BaseException and passes through.
+    """
     try:
-        page.run()
+        call(*args)
     except Exception as err:  # noqa: BLE001 - the last safety net: no raw traceback on a demo screen
-        logger.exception("page %s failed", getattr(page, "title", "?"))
+        logger.exception("dashboard: %s failed", getattr(call, "__qualname__", call))
         st.error(
             f"{UNEXPECTED}: {type(err).__name__}: {err}. Try again, check step 1 (Setup), or "
             "start over with a new payment (sidebar). The server console has the details.",
             icon=":material/error:",
         )
+        return False
+    return True
 
 
 def next_step(key: str) -> None:

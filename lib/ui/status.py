@@ -25,10 +25,30 @@ def aggregate_metrics(payment: dict | None) -> None:
         column.metric(label, format_minor(amount_of(aggregate, name), currency))
 
 
+EVENT_COLORS = {
+    "CREATED": "blue",
+    "AUTHORIZED": "green",
+    "CAPTURED": "violet",
+    "REFUNDED": "orange",
+    "CANCELLED": "gray",
+    "ABORTED": "red",
+    "EXPIRED": "orange",
+    "TERMINATED": "gray",
+}
+
+
 def events_timeline(events: list | None) -> None:
+    """The event log as a row of badges (what happened, in order), then the full table."""
     if not events:
         st.caption("No events yet.")
         return
+    chips = [
+        f":{EVENT_COLORS.get(e.get('name'), 'gray')}-badge[{e.get('name')} "
+        f"{((e.get('amount') or {}).get('value') or 0) / 100:,.2f}]"
+        + ("" if e.get("success", True) else " :red-badge[failed]")
+        for e in events
+    ]
+    st.markdown(" → ".join(chips))
     rows = [
         {
             "time": e.get("timestamp"),

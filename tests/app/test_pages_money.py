@@ -114,7 +114,7 @@ def test_sidebar_resumes_a_payment_by_reference(app, authorized) -> None:
     assert not unexpected(at)
     assert at.session_state.reference == authorized
     assert at.session_state.payment["state"] == "AUTHORIZED"
-    # AppTest keeps the sidebar of the first run only (navigation apps); the pages show the rest.
+    # Only AppTest's first run executes dashboard.py (and the sidebar); the pages show the rest.
     at.switch_page(CAPTURE).run()
     assert "Still reserved and not captured: **NOK 10.00**" in texts(at)
 
@@ -142,3 +142,10 @@ def test_sidebar_offers_the_last_payment_after_a_reload(app, settings, tmp_path)
     at.button(key="sb_resume_last").click().run()
     assert at.session_state.reference == created.reference
     assert at.session_state.payment["state"] == "CREATED"
+
+
+def test_an_unexpected_error_is_explained_never_a_traceback(app) -> None:
+    # First run only: AppTest's later runs execute the page alone, without the entrypoint's guard.
+    at = app(None, reference="epl-broken-state", payment="not a payment")
+    assert not at.exception
+    assert "Something unexpected went wrong" in " ".join(e.value for e in at.error)

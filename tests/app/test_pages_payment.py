@@ -85,6 +85,7 @@ def test_status_shows_state_amounts_and_events(app, client, simulator, settings)
     assert metrics(at)["Captured"] == "NOK 0.00"
     events = at.dataframe[0].value
     assert list(events["event"]) == ["CREATED", "AUTHORIZED"]
+    assert ":blue-badge[CREATED 25.00] → :green-badge[AUTHORIZED 25.00]" in texts(at)
     assert "Final state: polling stopped" in texts(at)
 
 
