@@ -34,6 +34,10 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Q4's proof is every request: keep the lists a table or a JSON file can show (newest last).
+MAX_IDS, MAX_REFERENCES = 200, 50
+
+
 class Status(StrEnum):
     MET = "met"
     MISSING = "missing"
@@ -51,6 +55,7 @@ class ItemResult:
     newest: datetime | None = None  # newest proving exchange
     hint: str | None = None  # the next step when not met
     comment: str = ""
+    proof_count: int = 0  # all proving exchanges; the id/reference lists keep the newest only
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +68,7 @@ class ItemResult:
             "exchange_ids": list(self.exchange_ids),
             "targets": list(self.targets),
             "newest": self.newest.isoformat() if self.newest else None,
+            "proof_count": self.proof_count,
             "hint": self.hint,
             "comment": self.comment,
         }
@@ -147,17 +153,18 @@ def _judge(item: ChecklistItem, log: list[Entry], fresh: list[Entry], comment: s
 def _result(
     item: ChecklistItem, status: Status, ev: Evidence, comment: str, hint: str | None = None
 ) -> ItemResult:
-    refs = dict.fromkeys(e.reference for e in ev.proof if e.reference)
-    ids = dict.fromkeys(e.ex.id for e in ev.proof if e.ex.id is not None)
+    refs = list(dict.fromkeys(e.reference for e in ev.proof if e.reference))[-MAX_REFERENCES:]
+    ids = list(dict.fromkeys(e.ex.id for e in ev.proof if e.ex.id is not None))[-MAX_IDS:]
     targets = dict.fromkeys(e.ex.target for e in ev.proof)
     newest = max((e.ex.started_at for e in ev.proof), default=None)
     return ItemResult(
         item,
         status,
-        tuple(refs),
-        tuple(ids),
-        tuple(targets),
-        newest,
-        hint,
-        comment,  # type: ignore[arg-type]
+        references=tuple(refs),  # type: ignore[arg-type]
+        exchange_ids=tuple(ids),
+        targets=tuple(targets),
+        newest=newest,
+        hint=hint,
+        comment=comment,
+        proof_count=len(ev.proof),
     )

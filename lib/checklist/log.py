@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lib.exchange import Exchange
@@ -41,17 +42,26 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-@dataclass(eq=False)  # identity: membership tests stay O(1)-cheap on 100,000-row logs
 class Entry:
-    """One exchange with its bodies parsed once."""
+    """One exchange; its bodies are parsed on first use, once (most rules look at few of them).
 
-    ex: Exchange
-    request: Any = field(default=None)
-    response: Any = field(default=None)
+    Compared by identity, so membership tests stay cheap on 100,000-row logs.
+    """
+
+    def __init__(self, ex: Exchange) -> None:
+        self.ex = ex
 
     @classmethod
     def of(cls, ex: Exchange) -> Entry:
-        return cls(ex, parse_json(ex.request_body), parse_json(ex.response_body))
+        return cls(ex)
+
+    @cached_property
+    def request(self) -> Any:
+        return parse_json(self.ex.request_body)
+
+    @cached_property
+    def response(self) -> Any:
+        return parse_json(self.ex.response_body)
 
     @property
     def op(self) -> str:

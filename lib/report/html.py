@@ -81,14 +81,18 @@ def render_report(
     qa_steps: Sequence[Any] = (),
     manual_comments: dict[str, str] | None = None,
 ) -> str:
-    """The report as one HTML string. Exchanges are redacted again here (defence in depth)."""
+    """The report as one HTML string.
+
+    The printed examples (the only headers and bodies shown) are redacted again here, defence in
+    depth for exchanges that did not come through a Recorder.
+    """
     info = info or ReportInfo()
     now = info.generated_at or datetime.now(UTC)
-    redactor = Redactor()
-    log = sorted((redactor.redact(ex) for ex in exchanges), key=lambda ex: ex.started_at)
+    log = sorted(exchanges, key=lambda ex: ex.started_at)
     result = checklist or evaluate(log, now=now, manual_comments=manual_comments or {})
     parsed = entries(log)
-    examples = pick_examples(parsed)
+    redactor = Redactor()
+    examples = [redactor.redact(ex) for ex in pick_examples(parsed)]
     shown = {ex.id for ex in examples if ex.id is not None}
     body = "".join(
         (

@@ -126,3 +126,12 @@ def test_evaluate__q2_names_the_unseen_state(full_log) -> None:
     log = [e for e in full_log.exchanges if "EXPIRED" not in (e.response_body or "")]
     q2 = evaluate(log, now=NOW)["Q2"]
     assert q2.status is Status.MISSING and "EXPIRED (payment_expires)" in (q2.hint or "")
+
+
+def test_evaluate__long_proof_keeps_the_newest_ids_and_counts_all(builder) -> None:
+    for n in range(250):
+        builder.get(f"acme-order-{n}", "CREATED")
+    q4 = evaluate(builder.exchanges, now=NOW)["Q4"]
+    assert q4.status is Status.MET and q4.proof_count == 250
+    assert len(q4.exchange_ids) == 200 and q4.exchange_ids[-1] == builder.exchanges[-1].id
+    assert len(q4.references) == 50
