@@ -12,10 +12,12 @@ ss = st.session_state
 if ss.get("settings_problem"):
     st.warning(ss.settings_problem)
 current = ss.settings
+# Production only when secrets.toml chose it: real money, writes refused unless explicitly allowed.
+targets = [*TARGETS, "production"] if current.target == "production" else list(TARGETS)
 target = st.radio(
     "Where do the requests go?",
-    TARGETS,
-    index=TARGETS.index(current.target) if current.target in TARGETS else 1,
+    targets,
+    index=targets.index(current.target) if current.target in targets else 1,
     format_func=TARGET_LABELS.get,
     horizontal=True,
     key="setup_target",
