@@ -105,3 +105,16 @@ def test_cli__test_target_without_phone_is_a_setup_error(tmp_path) -> None:
         env=env,
     )
     assert done.returncode == 2 and "phone number" in done.stderr
+
+
+def test_cli__a_failed_step_exits_non_zero(tmp_path, monkeypatch) -> None:
+    from lib.qa import Scenario, cli
+    from lib.qa.steps import create, get
+
+    broken = Scenario("broken", "expects the wrong state", (create(), get("AUTHORIZED")))
+    monkeypatch.setattr(cli, "SCENARIOS", (broken,))
+    out = io.StringIO()
+    assert cli.main(["--out", str(tmp_path)], out=out) == 1
+    assert "✗ get-authorized: failed — state CREATED, expected AUTHORIZED" in out.getvalue()
+    assert "0 passed, 1 failed" in out.getvalue()
+    assert list(tmp_path.glob("evidence-pack-*.zip"))  # the evidence is written all the same
