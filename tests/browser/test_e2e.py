@@ -68,6 +68,7 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
     _goto(page, "5. Payment status")
     _see(page, "CREATED")
     _see(page, "Polling every")
+    _shot(page, "05a-status-polling")
     landing = context.new_page()
     landing.route("https://example.com/**", lambda route: route.fulfill(body="back in the shop"))
     landing.goto(landing_url)
