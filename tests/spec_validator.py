@@ -163,9 +163,11 @@ def _schema_error_text(error: BaseException) -> list[str]:
     if not inner:
         text, detail = str(error), str(cause)
         return [text if detail in text else f"{text}: {detail}"]
+    # A parameter error knows its parameter; a body error's path says where in the body.
+    parameter = getattr(error, "name", None) and f"{error.location} {error.name}"
     lines = []
     for schema_error in inner:
-        where = ".".join(str(p) for p in schema_error.absolute_path) or "(root)"
+        where = ".".join(str(p) for p in schema_error.absolute_path) or parameter or "(root)"
         lines.append(f"{where}: {schema_error.message}")
     return lines
 
@@ -185,7 +187,8 @@ class SpecValidator:
         self.directory = directory
         epayment = _adapt_epayment(yaml.safe_load((directory / "epayment.yaml").read_text()))
         token = _bare_media_types(yaml.safe_load((directory / "access-token.yaml").read_text()))
-        self.epayment_spec = epayment  # the adapted dict, also what the fuzz run generates from
+        self.epayment_spec = epayment  # the adapted dicts, also what the fuzz run generates from
+        self.token_spec = token
         self._apps = {
             "epayment.yaml": OpenAPI.from_dict(epayment, config=CONFIG),
             "access-token.yaml": OpenAPI.from_dict(token, config=CONFIG),

@@ -60,18 +60,20 @@ def payment_pool(fuzz_api: RawApi) -> list[str]:
     return created + authorized
 
 
-def _load_schema() -> Any:
-    """The validator's adapted copy of epayment.yaml (see spec_validator._adapt_epayment): the same
-    contract the observer applies, without the merchant-side Express callback.
+def _load_schema(which: str) -> Any:
+    """The validator's adapted copy of a spec (see spec_validator._adapt_epayment): the contract
+    the observer applies. `which`: "epayment" or "token" (the latter without `/miami/v1/token`,
+    which is not part of ePayment and not simulated).
 
     Loaded at import, not through `schemathesis.pytest.from_fixture`: 4.32.5's lazy loader sets
     `node._nodeid`, which pytest 9 no longer has (AttributeError). Without specs: None, no fuzz
     test is defined, and `test_fuzz_needs_specs` skips (or fails when specs are required).
     """
     try:
-        spec = copy.deepcopy(SpecValidator.load().epayment_spec)
+        spec = copy.deepcopy(getattr(SpecValidator.load(), f"{which}_spec"))
     except SpecsMissing:
         return None
+    spec["paths"].pop("/miami/v1/token", None)
     loaded = schemathesis.openapi.from_dict(spec)
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES
@@ -79,7 +81,8 @@ def _load_schema() -> Any:
     return loaded
 
 
-schema = _load_schema()
+schema = _load_schema("epayment")
+token_schema = _load_schema("token")
 
 
 @pytest.fixture(scope="module")
@@ -168,4 +171,32 @@ if schema is not None:  # else test_fuzz_needs_specs says why
             response, checks=[not_a_server_error] if is_gateway_response(exchange) else CHECKS
         )
         violations = fuzz_validator.validate(exchange)
+        assert not violations, format_violations(violations)
+
+
+if token_schema is not None:
+
+    @token_schema.parametrize()
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def test_fuzz_access_token(case: Any, fuzz_sim: Any, fuzz_validator: Any) -> None:
+        """Random keys and headers: refused without a 5xx, and a 200 conforms. By a hash of the
+        case: a quarter as generated, half with the real subscription key (so client_id and secret
+        are what gets checked), a quarter with all the real keys."""
+        unit = fuzz_sim.sales_units[0]
+        share = int(hashlib.sha256(repr(case.headers).encode()).hexdigest(), 16) % 4
+        headers = dict(case.headers or {})
+        if share:
+            headers["Ocp-Apim-Subscription-Key"] = unit.subscription_key
+        if share == 3:
+            headers.update(client_id=unit.client_id, client_secret=unit.client_secret)
+        case.headers = headers
+        response = case.call(base_url=fuzz_sim.base_url)
+        case.validate_response(response, checks=[not_a_server_error, content_type_conformance])
+        violations = fuzz_validator.validate(from_requests(response))
         assert not violations, format_violations(violations)
