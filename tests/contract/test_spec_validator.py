@@ -191,6 +191,16 @@ def test_invalid_request_reported_only_when_accepted(validator: SpecValidator) -
     assert validator.validate_request(refused), "asked explicitly, the request is still checked"
 
 
+def test_bad_header_reported_by_name(validator: SpecValidator) -> None:
+    path = f"/epayment/v1/payments/{REF}"
+    headers = {**API, "Merchant-Serial-Number": "12ab"}
+    ex = exchange("GET", path, 404, request_headers=headers, response_headers=PROBLEM,
+                  response_body=problem(404))  # fmt: skip
+    violations = validator.validate_request(ex)
+    expected = "request: header Merchant-Serial-Number: '12ab' does not match"
+    assert any(expected in v for v in violations), violations
+
+
 def test_request_without_token_reported(validator: SpecValidator) -> None:
     headers = {k: v for k, v in API.items() if k != "Authorization"}
     ex = exchange(
