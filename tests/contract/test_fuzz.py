@@ -1,4 +1,4 @@
-"""Property-based fuzz of the simulator from the official ePayment spec: no 5xx, spec-conformant."""
+"""Property-based fuzz of the simulator from the ePayment and access-token specs (schemathesis)."""
 
 from __future__ import annotations
 
