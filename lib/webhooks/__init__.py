@@ -1,0 +1,31 @@
+"""Webhooks: signature verification, a local receiver that records every delivery, event types."""
+
+from lib.webhooks.events import (
+    EPAYMENT_EVENT_NAMES,
+    EPAYMENT_EVENTS,
+    Delivery,
+    ReceivedEvent,
+    event_type,
+)
+from lib.webhooks.evidence import OPERATION, to_exchange
+from lib.webhooks.receiver import DEFAULT_PATH, Registration, WebhookReceiver
+from lib.webhooks.signature import DEFAULT_MAX_SKEW, Outcome, Verdict, content_hash, sign, verify
+
+__all__ = [
+    "DEFAULT_MAX_SKEW",
+    "DEFAULT_PATH",
+    "EPAYMENT_EVENTS",
+    "EPAYMENT_EVENT_NAMES",
+    "OPERATION",
+    "Delivery",
+    "Outcome",
+    "ReceivedEvent",
+    "Registration",
+    "Verdict",
+    "WebhookReceiver",
+    "content_hash",
+    "event_type",
+    "sign",
+    "to_exchange",
+    "verify",
+]

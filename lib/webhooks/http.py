@@ -1,0 +1,71 @@
+"""The receiver's HTTP side: a stdlib threading server on 127.0.0.1 that hands POSTs to a core."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+logger = logging.getLogger("epayment_lab.webhooks")
+
+MAX_BODY = 1_000_000  # a webhook payload is a few hundred bytes; refuse anything absurd
+# respond(method, path_and_query, headers, body) -> (status, JSON body)
+Respond = Callable[[str, str, Mapping[str, str], bytes], tuple[int, bytes]]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ReceiverServer
+    timeout = 10  # a sender that stops mid-request must not hold a thread forever
+
+    def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self._answer(413, b'{"verdict": "bad_payload", "reason": "body too large"}')
+            return
+        body = self.rfile.read(length)
+        self._answer(*self.server.respond("POST", self.path, dict(self.headers.items()), body))
+
+    def do_GET(self) -> None:  # noqa: N802
+        # A browser pointed at the URL learns what it is, instead of a bare 501.
+        self._answer(405, b'{"reason": "webhook receiver: POST signed deliveries here"}')
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        logger.debug("webhook receiver: " + format, *args)
+
+
+class ReceiverServer(ThreadingHTTPServer):
+    """Serves in a daemon thread, so a forgotten receiver never keeps the process alive."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], respond: Respond) -> None:
+        super().__init__(address, _Handler)
+        self.respond = respond
+        self._thread: threading.Thread | None = None
+
+    def serve_in_thread(self) -> None:
+        self._thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"webhook-receiver:{self.server_address[1]}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
