@@ -20,7 +20,9 @@ from simulator.models import EPaymentBackend
 from simulator.observe import ObservedExchange
 from simulator.ratelimit import RateLimiter
 from simulator.responses import EPaymentResponses
-from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES
+from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES, WEBHOOK_ROUTES
+from simulator.webhooks import WebhookDispatcher, WebhookRegistry
+from simulator.webhooks.api import WebhookResponses
 
 log = logging.getLogger("simulator")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -128,18 +130,26 @@ async def _observe(
 
 
 def build_app(
-    config: SimulatorConfig, backend: EPaymentBackend, limiter: RateLimiter, faults: FaultInjector
+    config: SimulatorConfig,
+    backend: EPaymentBackend,
+    limiter: RateLimiter,
+    faults: FaultInjector,
+    webhooks: WebhookDispatcher | None = None,
 ) -> web.Application:
     app = web.Application(
         middlewares=[make_middleware(config)], client_max_size=config.max_body_bytes
     )
+    webhooks = webhooks or WebhookDispatcher(WebhookRegistry())  # unstarted: registers only
     api = EPaymentResponses(backend, limiter)
-    for route in API_ROUTES:
-        handler = with_faults(route.operation or route.handler, getattr(api, route.handler), faults)
-        app.router.add_route(route.method, route.path, handler)
+    hooks = WebhookResponses(backend, webhooks)
+    for routes, target in ((API_ROUTES, api), (WEBHOOK_ROUTES, hooks)):
+        for route in routes:
+            operation = route.operation or route.handler
+            handler = with_faults(operation, getattr(target, route.handler), faults)
+            app.router.add_route(route.method, route.path, handler)
     groups = (
         (LANDING_ROUTES, LandingPage(backend)),
-        (CONTROL_ROUTES, ControlPlane(backend, limiter, faults)),
+        (CONTROL_ROUTES, ControlPlane(backend, limiter, faults, webhooks)),
     )
     for routes, target in groups:
         for route in routes:

@@ -99,3 +99,6 @@ class SimulatorConfig:
     observer: Callable[[ObservedExchange], None] | None = None
     sweep_interval_seconds: float = 1.0
     max_body_bytes: int = 1024 * 1024
+    webhook_timeout_seconds: float = 10.0  # a delivery not answered in time is a failure
+    webhook_retry_scale: float = 1.0  # multiplies the retry schedule (0.01: tests and demos)
+    webhook_max_in_flight: int = 16  # concurrent delivery attempts per registration

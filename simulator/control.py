@@ -12,6 +12,7 @@ from simulator.httputil import json_response, read_json
 from simulator.models import EPaymentBackend
 from simulator.ratelimit import RateLimiter
 from simulator.transitions import TransitionPolicy
+from simulator.webhooks import WebhookDispatcher, WebhookRegistry
 
 MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600  # ten years: far enough, and dates stay valid
 
@@ -20,11 +21,16 @@ class ControlPlane:
     """No auth: it exists only on the simulator, which binds 127.0.0.1 unless told otherwise."""
 
     def __init__(
-        self, backend: EPaymentBackend, limiter: RateLimiter, faults: FaultInjector
+        self,
+        backend: EPaymentBackend,
+        limiter: RateLimiter,
+        faults: FaultInjector,
+        webhooks: WebhookDispatcher | None = None,
     ) -> None:
         self.backend = backend
         self.limiter = limiter
         self.faults = faults
+        self.webhooks = webhooks or WebhookDispatcher(WebhookRegistry())
 
     async def health(self, request: web.Request) -> web.Response:
         return json_response(200, {"status": "ok"})
@@ -46,6 +52,7 @@ class ControlPlane:
         self.backend.reset()
         self.limiter.reset()
         self.faults.clear()
+        self.webhooks.reset()
         return json_response(200, {"status": "reset"})
 
     async def advance_clock(self, request: web.Request) -> web.Response:
@@ -89,6 +96,10 @@ class ControlPlane:
 
     async def list_faults(self, request: web.Request) -> web.Response:
         return json_response(200, self.faults.list())
+
+    async def webhook_deliveries(self, request: web.Request) -> web.Response:
+        """Registrations (no secrets) with their delivery attempts, `?msn=` to filter."""
+        return json_response(200, self.webhooks.to_control_json(request.query.get("msn")))
 
     async def clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()

@@ -57,8 +57,11 @@ class ProblemError(Exception):
 
 
 def instance_of(path: str) -> str:
-    """The real API reports the path without the /epayment prefix (/v1/payments/...)."""
-    return path[len("/epayment") :] if path.startswith("/epayment/") else path
+    """The real APIs report the path without their prefix (/v1/payments/..., /v1/webhooks)."""
+    for prefix in ("/epayment", "/webhooks"):
+        if path.startswith(prefix + "/"):
+            return path[len(prefix) :]
+    return path
 
 
 def render_problem(exc: ProblemError, path: str) -> tuple[int, dict[str, str], bytes]:

@@ -15,6 +15,7 @@ from simulator.faults import FaultInjector
 from simulator.models import EPaymentBackend
 from simulator.observe import ObservedExchange
 from simulator.ratelimit import RateLimiter
+from simulator.webhooks import DeliverySettings, WebhookDispatcher, WebhookRegistry
 
 __all__ = ["ObservedExchange", "SimulatorServer"]
 
@@ -33,6 +34,15 @@ class SimulatorServer:
         )
         self.limiter = RateLimiter(self.backend.clock, enabled=self.config.rate_limits)
         self.faults = FaultInjector()
+        self.webhooks = WebhookDispatcher(
+            WebhookRegistry(),
+            DeliverySettings(
+                timeout_seconds=self.config.webhook_timeout_seconds,
+                retry_scale=self.config.webhook_retry_scale,
+                max_in_flight=self.config.webhook_max_in_flight,
+            ),
+        )
+        self.backend.add_listener(self.webhooks.notify)  # enqueues only; delivery has its thread
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -54,21 +64,25 @@ class SimulatorServer:
         return f"http://{host}:{self.port}"
 
     def reset(self) -> None:
-        """Forget payments, tokens, idempotency records, rate-limit windows and armed faults."""
+        """Forget payments, tokens, idempotency records, rate-limit windows, armed faults and
+        webhook registrations (with their queued deliveries)."""
         self.backend.reset()
         self.limiter.reset()
         self.faults.clear()
+        self.webhooks.reset()
 
     def start(self, timeout: float = 15.0) -> SimulatorServer:
         if self._thread is not None:
             return self
         self._ready.clear()
+        self.webhooks.start()
         self._thread = threading.Thread(target=self._run, name="epayment-simulator", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
             raise RuntimeError("the simulator did not start in time")
         if self._error is not None:
             self._thread = None
+            self.webhooks.stop()
             raise RuntimeError(f"the simulator could not start: {self._error}") from self._error
         return self
 
@@ -81,6 +95,7 @@ class SimulatorServer:
         self._thread.join(timeout)
         self._thread = None
         self._loop = None
+        self.webhooks.stop()
 
     def __enter__(self) -> SimulatorServer:
         return self.start()
@@ -106,7 +121,7 @@ class SimulatorServer:
 
     async def _serve(self) -> None:
         self._stopping = asyncio.Event()
-        app = build_app(self.config, self.backend, self.limiter, self.faults)
+        app = build_app(self.config, self.backend, self.limiter, self.faults, self.webhooks)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port, reuse_address=True)

@@ -1,4 +1,4 @@
-"""The route table: emulated APIs (by operationId), landing page, QR image, control plane."""
+"""The route table: emulated APIs (by operationId), webhooks, landing page, QR, control plane."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ API_ROUTES = (
     Route("POST", f"/epayment/v1/test/payments/{REF}/approve", "force_approve", "force_approve"),
 )
 
+WEBHOOK_ROUTES = (
+    Route("POST", "/webhooks/v1/webhooks", "register_webhook", "register_webhook"),
+    Route("GET", "/webhooks/v1/webhooks", "list_webhooks", "list_webhooks"),
+    Route("DELETE", "/webhooks/v1/webhooks/{id}", "delete_webhook", "delete_webhook"),
+)
+
 LANDING_ROUTES = (
     Route("GET", "/landing", "show"),
     Route("POST", "/landing", "act"),
@@ -50,4 +56,5 @@ CONTROL_ROUTES = (
     Route("GET", "/_sim/faults", "list_faults"),
     Route("POST", "/_sim/faults", "add_fault"),
     Route("DELETE", "/_sim/faults", "clear_faults"),
+    Route("GET", "/_sim/webhooks", "webhook_deliveries"),
 )

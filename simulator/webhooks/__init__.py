@@ -1,0 +1,17 @@
+"""The Webhooks API and the signed delivery of ePayment events to registered loopback URLs."""
+
+from simulator.webhooks.delivery import DeliverySettings, WebhookDispatcher, webhook_payload
+from simulator.webhooks.registry import EPAYMENT_EVENTS, Registration, WebhookRegistry
+from simulator.webhooks.signing import content_hash, signature, signed_headers
+
+__all__ = [
+    "EPAYMENT_EVENTS",
+    "DeliverySettings",
+    "Registration",
+    "WebhookDispatcher",
+    "WebhookRegistry",
+    "content_hash",
+    "signature",
+    "signed_headers",
+    "webhook_payload",
+]

@@ -1,0 +1,254 @@
+"""WebhookDispatcher: signed deliveries on their own event loop and thread, ordered per
+registration and payment, retried on the documented schedule (compressed by a setting)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from simulator.clock import iso
+from simulator.webhooks.attempts import GIVE_UP_AFTER, AttemptLog, attempt_entry, retry_delay
+from simulator.webhooks.registry import Registration, WebhookRegistry, event_type
+from simulator.webhooks.signing import signed_headers
+
+log = logging.getLogger(__name__)
+PAYLOAD_FIELDS = ("msn", "reference", "pspReference", "name", "amount", "timestamp")
+USER_AGENT = "epayment-lab-simulator-webhooks"
+
+
+@dataclass
+class DeliverySettings:
+    timeout_seconds: float = 10.0  # no answer within this is a failure (documented: 10 s)
+    retry_scale: float = 1.0  # multiplies every retry delay: 0.01 turns 7 days into ~100 min
+    max_in_flight: int = 16  # concurrent attempts per registration (its payments in parallel)
+    give_up_seconds: float = GIVE_UP_AFTER  # on the unscaled schedule
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "timeoutSeconds": self.timeout_seconds,
+            "retryScale": self.retry_scale,
+            "maxInFlight": self.max_in_flight,
+            "giveUpSeconds": self.give_up_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class Delivery:
+    registration: Registration
+    event_type: str
+    payload: dict[str, Any]
+    body: bytes  # serialised once: every attempt sends the same bytes
+
+
+def webhook_payload(msn: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The documented WebhookEvent: the event-log entry plus msn; idempotencyKey only if set."""
+    payload = {"msn": msn, **{k: event[k] for k in PAYLOAD_FIELDS if k != "msn"}}
+    if event.get("idempotencyKey"):
+        payload["idempotencyKey"] = event["idempotencyKey"]
+    payload["success"] = event["success"]
+    return payload
+
+
+async def _open_session() -> aiohttp.ClientSession:
+    """No pool limit (each registration has its own gate), no proxies from the environment, no
+    cookies shared between receivers, loopback TLS certificates not verified."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, ssl=False),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        headers={"User-Agent": USER_AGENT},
+        trust_env=False,
+    )
+
+
+class WebhookDispatcher:
+    """`notify` is the backend listener: it only hands the event to the delivery loop (O(1), no
+    I/O, never blocks the API). Each (registration, reference) pair has its own queue and task, so
+    a failing event holds back later events of that payment for that registration only; a
+    semaphore per registration bounds its attempts, so a hanging receiver stalls only itself.
+    x-ms-date is the real wall-clock time of each attempt (re-signed per attempt, as the real
+    service does), not the simulated clock, so receivers' freshness checks keep working after
+    /_sim/clock/advance. The body bytes are identical on every attempt."""
+
+    def __init__(self, registry: WebhookRegistry, settings: DeliverySettings | None = None) -> None:
+        self.registry = registry
+        self._initial = settings or DeliverySettings()
+        self.settings = dataclasses.replace(self._initial)
+        self.log = AttemptLog()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._queues: dict[tuple[str, str], deque[Delivery]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._gates: dict[str, asyncio.Semaphore] = {}
+
+    # --- lifecycle (called by SimulatorServer) -------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="epayment-simulator-webhooks", daemon=True
+        )
+        self._thread.start()
+        ready.wait(10)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        self._loop = None  # notify() hands nothing over from now on
+        with contextlib.suppress(Exception):  # a loop already gone, or a slow close
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout)
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+        self._thread = None
+
+    def _run(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._session = loop.run_until_complete(_open_session())
+        self._loop = loop
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.close()
+
+    async def _shutdown(self) -> None:
+        self._cancel_all()
+        if self._session is not None:
+            await self._session.close()
+
+    def reset(self) -> None:
+        """Forget registrations, queued events and attempts; restore the settings."""
+        self.registry.clear()
+        self.settings = dataclasses.replace(self._initial)
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._cancel_all)
+        self.log.forget()
+
+    def delete(self, msn: str, webhook_id: str) -> None:
+        """deleteWebhook: its queued events are dropped before their next attempt."""
+        self.registry.delete(msn, webhook_id)
+        self.log.forget(webhook_id)
+
+    def to_control_json(self, msn: str | None = None) -> dict[str, Any]:
+        """GET /_sim/webhooks: registrations (no secrets) with their delivery attempts."""
+        webhooks = [
+            {"msn": r.msn, **r.to_json(), "createdAt": iso(r.created_at), **self.log.to_json(r.id)}
+            for r in self.registry.list(msn)
+        ]
+        return {"settings": self.settings.to_json(), "webhooks": webhooks}
+
+    def _cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self._queues.clear()
+        self._gates.clear()
+        self.log.forget()
+
+    # --- from the backend: any thread, under the backend's lock ----------------------------
+
+    def notify(self, msn: str, event: dict[str, Any]) -> None:
+        loop = self._loop
+        if loop is None or not self.registry.has_any(msn):
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closing: nothing to deliver to
+            loop.call_soon_threadsafe(self._accept, msn, event)
+
+    # --- on the delivery loop --------------------------------------------------------------
+
+    def _accept(self, msn: str, event: dict[str, Any]) -> None:
+        kind = event_type(event["name"])
+        registrations = self.registry.matching(msn, kind)
+        if not registrations:
+            return
+        payload = webhook_payload(msn, event)
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        for reg in registrations:
+            key = (reg.id, event["reference"])
+            queue = self._queues.get(key)
+            if queue is None:
+                queue = self._queues[key] = deque()
+                task = asyncio.get_running_loop().create_task(self._drain(key, reg, queue))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            queue.append(Delivery(reg, kind, payload, body))
+            self.log.queued(reg.id)
+
+    async def _drain(self, key: tuple[str, str], reg: Registration, queue: deque[Delivery]) -> None:
+        """Deliver this pair's events one at a time, in order; stop if the registration goes."""
+        try:
+            while queue and self.registry.get(reg.id) is reg:
+                if not await self._deliver(queue[0]):
+                    break
+                queue.popleft()
+        except Exception:  # a bug here must not silently wedge this pair forever
+            log.exception("webhook delivery to %s failed", reg.url)
+        finally:
+            if self._queues.get(key) is queue:
+                del self._queues[key]
+            if queue:
+                self.log.dropped(reg.id, len(queue))
+
+    async def _deliver(self, delivery: Delivery) -> bool:
+        """Attempt until a 2xx or the give-up horizon (True), or the registration goes (False)."""
+        reg, waited, attempt = delivery.registration, 0.0, 0
+        while True:
+            attempt += 1
+            started = time.time()
+            status, error = await self._attempt(delivery)
+            duration = time.time() - started
+            ok = status is not None and 200 <= status < 300
+            delay = None if ok else retry_delay(attempt)
+            if delay is not None and waited + delay > self.settings.give_up_seconds:
+                delay = None
+            scaled = None if delay is None else delay * self.settings.retry_scale
+            next_retry = None if scaled is None else time.time() + scaled
+            entry = attempt_entry(delivery, attempt, started, duration, status, error, next_retry)
+            if self.registry.get(reg.id) is not reg:
+                return False  # deleted (or reset) while this attempt ran: nothing to record
+            self.log.record(reg.id, entry, final=scaled is None)
+            if scaled is None:
+                return True
+            waited += delay or 0.0
+            await asyncio.sleep(scaled)
+            if self.registry.get(reg.id) is not reg:
+                return False
+
+    async def _attempt(self, delivery: Delivery) -> tuple[int | None, str | None]:
+        """One signed POST: (status, None) on an answer, (None, reason) on none in time."""
+        reg, timeout = delivery.registration, self.settings.timeout_seconds
+        gate = self._gates.setdefault(reg.id, asyncio.Semaphore(self.settings.max_in_flight))
+        async with gate:
+            headers = signed_headers(reg.url, reg.secret, delivery.body, time.time())
+            headers["Content-Type"] = "application/json"
+            assert self._session is not None
+            try:
+                async with self._session.post(
+                    reg.url,
+                    data=delivery.body,
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=timeout),
+                    allow_redirects=False,  # "can not be a URL that redirects": a 3xx fails
+                ) as response:
+                    await response.read()
+                    return response.status, None
+            except TimeoutError:
+                return None, f"no answer within {timeout:g} s"
+            except aiohttp.ClientError as exc:
+                return None, f"{type(exc).__name__}: {exc}"[:300]
