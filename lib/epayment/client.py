@@ -21,6 +21,7 @@ from lib.epayment.transport import Call, RecorderLike, Transport
 from lib.settings import Settings, SettingsError
 
 PAYMENTS = "/epayment/v1/payments"
+WEBHOOKS = "/webhooks/v1/webhooks"
 
 
 def default_backoff(attempt: int, retry_after: float | None) -> float:
@@ -243,6 +244,32 @@ class EPaymentClient:
                 )
             self._sleep(interval)
 
+    # -- webhooks (Webhooks API v1; same keys and headers) ----------------------------------------
+
+    def register_webhook(self, url: str, events: Iterable[str]) -> ApiResult:
+        """Register `url` for `events` (201; data has `id` and the `secret`, shown only once).
+
+        The recorder redacts the `secret` field of the response while recording it and learns
+        the value, so it never appears in the evidence. The Webhooks spec has no
+        Idempotency-Key: a failed register is not retried automatically (it could register twice).
+        """
+        body = {"url": url, "events": list(events)}
+        result = self._post(WEBHOOKS, "register_webhook", None, body, None, with_key=False)
+        if isinstance(result.data, Mapping):
+            self._add_secret(str(result.data.get("secret") or ""))
+        return result
+
+    def list_webhooks(self) -> ApiResult:
+        """The registrations of this sales unit (200 `{"webhooks": [{id, url, events}]}`)."""
+        return self._get(WEBHOOKS, "get_registered_webhooks", None)
+
+    def delete_webhook(self, webhook_id: str) -> ApiResult:
+        """Delete a registration (204). Not retried automatically: the spec has no key for it."""
+        path = f"{WEBHOOKS}/{quote(webhook_id, safe='')}"
+        call = Call("DELETE", path, "delete_webhook", self._common_headers())
+        call.auth = self._auth.header
+        return self._transport.execute(call, self._auth.invalidate_header)
+
     # -- plumbing -------------------------------------------------------------------------------
 
     def _common_headers(self) -> dict[str, str]:
@@ -258,7 +285,7 @@ class EPaymentClient:
             "Accept": "application/json",
         }
 
-    def _get(self, path: str, operation: str, reference: str) -> ApiResult:
+    def _get(self, path: str, operation: str, reference: str | None) -> ApiResult:
         call = Call("GET", path, operation, self._common_headers(), reference=reference)
         call.auth = self._auth.header
         return self._transport.execute(call, self._auth.invalidate_header)
@@ -267,7 +294,7 @@ class EPaymentClient:
         self,
         path: str,
         operation: str,
-        reference: str,
+        reference: str | None,
         body: Any,
         idempotency_key: str | None,
         *,

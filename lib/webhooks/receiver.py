@@ -178,7 +178,7 @@ class WebhookReceiver:
             if event is None:
                 verdict = Verdict(Outcome.BAD_PAYLOAD, "authentic, but not a JSON event object")
                 status, reason = verdict.http_status, verdict.reason
-        failing = event is not None and self._take_failure()
+        failing = self._take_failure() if event is not None else None
         if failing is not None:
             status, reason = failing, f"{reason}; answered {failing} on purpose (fail_first)"
         delivery = self.inbox.add(
