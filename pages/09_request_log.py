@@ -14,6 +14,8 @@ st.markdown(
     "evidence for the ePayment checklist. Filter it, inspect one, download it.]"
 )
 ss = st.session_state
+if (focus := ss.pop("log_focus", None)) is not None:  # the checklist or QA page opened one exchange
+    ss.update(log_scope="All runs", log_steps=[], log_status=[], log_reference="", log_detail=focus)
 scope = st.radio("Runs", ["This run", "All runs"], key="log_scope", horizontal=True)
 frame = ss.recorder.to_dataframe(all_runs=scope == "All runs")
 left, middle, right = st.columns(3)

@@ -1,0 +1,175 @@
+"""The go-live checklist views: the item table, one item in detail, manual comments, the pack."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib.checklist import ChecklistResult, ItemResult, Status, evaluate
+from lib.exchange import Exchange
+from lib.report import COMMENT_PREFIX, ReportInfo, comments_from_meta, write_evidence_pack
+
+LOG_PAGE = "pages/09_request_log.py"
+LOG_FOCUS = "log_focus"  # the request log shows this exchange id once (see pages/09_request_log.py)
+STATUS_MARKS = {
+    Status.MET: "✅ met",
+    Status.MISSING: "❌ missing",
+    Status.STALE: "⏳ stale",
+    Status.MANUAL: "✋ manual",
+}
+STATUS_COLORS = {Status.MET: "green", Status.MISSING: "red", Status.STALE: "orange"}
+
+
+def scope_exchanges(recorder: Any, all_runs: bool) -> list[Exchange]:
+    return recorder.exchanges("all" if all_runs else None)
+
+
+def evaluate_log(recorder: Any, exchanges: Sequence[Exchange]) -> ChecklistResult:
+    """The checklist now, with the manual comments saved on the current run."""
+    comments = comments_from_meta(recorder.run_meta())
+    return evaluate(exchanges, now=datetime.now(UTC), manual_comments=comments)
+
+
+def table(result: ChecklistResult) -> pd.DataFrame:
+    """One row per item, in the checklist's order, for st.dataframe."""
+    rows = []
+    for r in result.items:
+        ids = " ".join(f"#{i}" for i in r.exchange_ids[-5:])  # newest few; the detail has all
+        rows.append(
+            {
+                "id": r.item.id,
+                "item": r.item.title,
+                "status": STATUS_MARKS[r.status],
+                "references": ", ".join(r.references[-3:]),
+                "exchanges": f"{ids} (+{r.proof_count - 5} more)" if r.proof_count > 5 else ids,
+                "next step": r.hint or ("" if r.status is not Status.MANUAL else "add a comment"),
+                "comment": r.comment,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def completeness(result: ChecklistResult) -> None:
+    """The headline: share of automatic items met, and the counts per status."""
+    counts = {s: sum(r.status is s for r in result.items) for s in Status}
+    cols = st.columns(5)
+    cols[0].metric("Automatic items met", f"{result.completeness:.0%}")
+    for col, status in zip(cols[1:], Status, strict=True):
+        col.metric(status.value.capitalize(), counts[status])
+    st.progress(result.completeness)
+
+
+def next_steps(result: ChecklistResult) -> None:
+    missing = result.missing
+    if not missing:
+        st.success("Every automatic item is proven by the log.", icon=":material/task_alt:")
+        return
+    st.markdown("**What to do next**")
+    st.markdown("\n".join(f"- **{r.item.id}** {r.item.title}: {r.hint}" for r in missing))
+
+
+def open_in_log(ids: Sequence[int], *, key: str, labels: Mapping[int, str] | None = None) -> None:
+    """Pick one of `ids` (newest first) and open it in the request log, which selects it."""
+    if not ids:
+        st.caption("No exchange proves this yet.")
+        return
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    names = labels or {}
+    chosen = left.selectbox(
+        "Exchange",
+        list(ids)[::-1],
+        format_func=lambda i: f"#{i} {names.get(i, '')}".rstrip(),
+        key=f"{key}_exchange",
+    )
+    if right.button("Open in the request log", key=f"{key}_open", icon=":material/open_in_new:"):
+        st.session_state[LOG_FOCUS] = int(chosen)
+        st.switch_page(LOG_PAGE)
+
+
+def item_detail(r: ItemResult) -> None:
+    color = STATUS_COLORS.get(r.status, "blue")
+    st.markdown(f"**{r.item.id} · {r.item.title}** &nbsp; :{color}-badge[{r.status.value}]")
+    st.caption(f"Proof: {r.item.evidence}")
+    if r.hint:
+        st.markdown(f"Next step: {r.hint}")
+    if r.item.automatic:
+        when = f", newest {r.newest:%Y-%m-%d %H:%M} UTC" if r.newest else ""
+        targets = ", ".join(r.targets) or "-"
+        st.markdown(f"{r.proof_count} proving exchanges{when}; targets: {targets}")
+        if r.references:
+            st.markdown("References: " + ", ".join(f"`{ref}`" for ref in r.references))
+        open_in_log(r.exchange_ids, key="chk")
+
+
+def manual_comments(result: ChecklistResult, recorder: Any) -> None:
+    """A comment per manual item, saved as a note on the current run (the pack reads it)."""
+    manual = [r for r in result.items if r.status is Status.MANUAL]
+    with st.form("chk_comments", border=False):
+        for r in manual:
+            st.text_area(
+                f"{r.item.id} · {r.item.title}",
+                value=r.comment,
+                help=r.item.evidence,
+                key=f"chk_comment_{r.item.id}",
+                height=68,
+            )
+        if st.form_submit_button("Save comments", key="chk_save", icon=":material/save:"):
+            for r in manual:
+                text = (st.session_state.get(f"chk_comment_{r.item.id}") or "").strip()
+                recorder.set_run_meta(f"{COMMENT_PREFIX}{r.item.id}", text or None)
+            st.toast("Comments saved with this run.", icon=":material/save:")
+            st.rerun()
+
+
+def evidence_pack(
+    exchanges: Sequence[Exchange],
+    comments: dict[str, str],
+    info: ReportInfo,
+    qa_steps: Sequence[Any] = (),
+) -> tuple[str, bytes]:
+    """The evidence pack zip (file name, bytes), written to a temporary folder and read back."""
+    with tempfile.TemporaryDirectory(prefix="epayment-pack-") as folder:
+        path = write_evidence_pack(
+            list(exchanges), Path(folder), info=info, manual_comments=comments, qa_steps=qa_steps
+        )
+        return path.name, path.read_bytes()
+
+
+def evidence_pack_section(
+    exchanges: Sequence[Exchange], result: ChecklistResult, *, all_runs: bool
+) -> None:
+    """Build the pack only when asked (it writes every export), then offer it for download."""
+    ss = st.session_state
+    recorder, settings = ss.recorder, ss.settings
+    if st.button("Prepare the evidence pack", key="chk_pack", icon=":material/inventory_2:"):
+        with st.spinner(f"Writing the report and exports of {len(exchanges)} exchanges…"):
+            label = next((r.label for r in recorder.runs() if r.id == recorder.run_id), None)
+            info = ReportInfo(
+                merchant_serial_number=settings.merchant_serial_number,
+                target=settings.target,
+                label="All runs" if all_runs else label,
+            )
+            # The last QA run's step table goes in when its exchanges are in the pack.
+            qa = ss.get("qa_result")
+            in_scope = qa is not None and (all_runs or ss.get("qa_run") == recorder.run_id)
+            comments = {r.item.id: r.comment for r in result.items if r.comment}
+            ss.chk_pack_file = evidence_pack(
+                exchanges, comments, info, qa.steps if in_scope else ()
+            )
+    if ss.get("chk_pack_file"):
+        name, data = ss.chk_pack_file
+        st.download_button(
+            "Download the evidence pack",
+            data,
+            name,
+            "application/zip",
+            key="chk_download",
+            icon=":material/download:",
+            type="primary",
+        )

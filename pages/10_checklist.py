@@ -1,0 +1,38 @@
+"""The go-live checklist: each item's status from the evidence log, comments, the evidence pack."""
+
+import streamlit as st
+
+from lib.checklist import ITEM_IDS
+from lib.ui import checklist as ui
+
+st.title("Go-live checklist")
+st.markdown(
+    ":gray[The ePayment checklist, item by item, proven (or not) by the request log. Items no "
+    "log can prove are yours to confirm: add a comment. Request examples must be under 30 days.]"
+)
+ss = st.session_state
+recorder = ss.recorder
+all_runs = st.radio("Evidence from", ["This run", "All runs"], key="chk_scope", horizontal=True)
+exchanges = ui.scope_exchanges(recorder, all_runs == "All runs")
+result = ui.evaluate_log(recorder, exchanges)
+ui.completeness(result)
+st.caption(
+    f"{result.exchange_count} exchanges evaluated; proof newer than {result.max_age_days} days "
+    "counts as met, older as stale."
+)
+st.dataframe(ui.table(result), hide_index=True, width="stretch", key="chk_table")
+ui.next_steps(result)
+
+st.subheader("One item in detail")
+item_id = st.selectbox(
+    "Item", ITEM_IDS, format_func=lambda i: f"{i} · {result[i].item.title}", key="chk_item"
+)
+ui.item_detail(result[item_id])
+
+st.subheader("Your comments on the manual items")
+st.caption("Saved with the current run; the evidence pack prints them next to the item.")
+ui.manual_comments(result, recorder)
+
+st.subheader("Evidence pack")
+st.caption("One zip: a printable HTML report, the checklist, and the log as CSV, Excel, JSON, HAR.")
+ui.evidence_pack_section(exchanges, result, all_runs=all_runs == "All runs")
