@@ -9,6 +9,7 @@ from lib.webhooks.events import (
 )
 from lib.webhooks.evidence import OPERATION, to_exchange
 from lib.webhooks.receiver import DEFAULT_PATH, Registration, WebhookReceiver
+from lib.webhooks.registration import register_receiver, unregister_receiver
 from lib.webhooks.signature import DEFAULT_MAX_SKEW, Outcome, Verdict, content_hash, sign, verify
 
 __all__ = [
@@ -25,7 +26,9 @@ __all__ = [
     "WebhookReceiver",
     "content_hash",
     "event_type",
+    "register_receiver",
     "sign",
     "to_exchange",
+    "unregister_receiver",
     "verify",
 ]

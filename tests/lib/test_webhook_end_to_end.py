@@ -1,0 +1,127 @@
+"""Webhooks end to end over real HTTP: client registers the receiver, the simulator delivers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lib.epayment import EPaymentClient
+from lib.recorder import EXPORT_FORMATS, Recorder, export_bytes
+from lib.webhooks import (
+    OPERATION,
+    Outcome,
+    WebhookReceiver,
+    register_receiver,
+    unregister_receiver,
+)
+
+WAIT = 20.0  # a bound on waiting for deliveries (a failure if exceeded), not a timing assertion
+WALK = ["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED"]
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> Iterator[Recorder]:
+    with Recorder.open(tmp_path / "evidence.sqlite", run_label="webhooks e2e") as rec:
+        yield rec
+
+
+@pytest.fixture
+def wclient(make_client: Callable[..., EPaymentClient], recorder: Recorder) -> EPaymentClient:
+    return make_client(recorder=recorder)
+
+
+@pytest.fixture
+def receiver(recorder: Recorder) -> Iterator[WebhookReceiver]:
+    with WebhookReceiver(recorder=recorder) as rec:
+        yield rec
+
+
+def create(client: EPaymentClient) -> str:
+    result = client.create_payment(
+        amount=1000, return_url="https://example.com/return", phone_number="4712345678"
+    )
+    return str(result.reference)
+
+
+def walk(client: EPaymentClient, control: Callable[..., Any], msn: str) -> str:
+    """create -> user approves -> capture 600 -> refund 200 -> cancel the remaining 400."""
+    ref = create(client)
+    control("POST", f"/_sim/payments/{msn}/{ref}/approve")
+    client.capture_payment(ref, 600)
+    client.refund_payment(ref, 200)
+    client.cancel_payment(ref)
+    return ref
+
+
+def test_register_list_delete(wclient: EPaymentClient, recorder: Recorder) -> None:
+    url = "http://127.0.0.1:9/webhooks/epayment"
+    registered = wclient.register_webhook(url, ["epayments.payment.captured.v1"])
+    assert registered.status == 201
+    secret, webhook_id = registered.data["secret"], registered.data["id"]
+    listed = wclient.list_webhooks()
+    assert {"id": webhook_id, "url": url, "events": ["epayments.payment.captured.v1"]} in (
+        listed.data["webhooks"]
+    )
+    assert "secret" not in json.dumps(listed.data)
+    assert wclient.delete_webhook(webhook_id).status == 204
+    assert webhook_id not in {w["id"] for w in wclient.list_webhooks().data["webhooks"]}
+    operations = [e.operation for e in recorder.exchanges()]
+    assert operations[-4:] == [
+        "register_webhook",
+        "get_registered_webhooks",
+        "delete_webhook",
+        "get_registered_webhooks",
+    ]
+    assert all(secret.encode() not in export_bytes(recorder.exchanges(), f) for f in EXPORT_FORMATS)
+
+
+def test_walk_a_payment__every_event_verified_in_order(
+    wclient: EPaymentClient,
+    receiver: WebhookReceiver,
+    recorder: Recorder,
+    control: Callable[..., Any],
+    sim_settings: Any,
+) -> None:
+    registration = register_receiver(wclient, receiver)
+    ref = walk(wclient, control, sim_settings.merchant_serial_number)
+    events = receiver.wait_for_events(ref, WALK, timeout=WAIT)
+    assert [e.name for e in events] == WALK
+    assert {e.registration_id for e in events} == {registration.id}
+    deliveries = receiver.deliveries(ref)
+    assert all(d.outcome is Outcome.VERIFIED and d.status == 200 for d in deliveries)
+    assert not any(d.duplicate for d in deliveries)
+    evidence = recorder.exchanges(reference=ref, operation=OPERATION)
+    assert [json.loads(e.request_body or "")["name"] for e in evidence] == WALK
+    assert {e.status for e in evidence} == {200}
+    for fmt in EXPORT_FORMATS:
+        assert registration.secret.encode() not in export_bytes(recorder.exchanges(), fmt), fmt
+    unregister_receiver(wclient, receiver, str(registration.id))
+    assert receiver.registrations == []
+
+
+def test_receiver_failing_first__gets_the_retry_with_the_same_body(
+    wclient: EPaymentClient,
+    recorder: Recorder,
+    control: Callable[..., Any],
+    sim: Any,
+    sim_settings: Any,
+) -> None:
+    sim.webhooks.settings.retry_scale = 0.001  # 2 s -> 2 ms; the sim fixture's reset restores it
+    with WebhookReceiver(recorder=recorder, fail_first=2) as receiver:
+        register_receiver(wclient, receiver, ["epayments.payment.created.v1"])
+        ref = create(wclient)
+        [event] = receiver.wait_for_events(ref, ["CREATED"], timeout=WAIT)
+        deliveries = receiver.deliveries(ref)
+    assert [d.status for d in deliveries] == [500, 500, 200]
+    assert len({d.body for d in deliveries}) == 1  # every attempt carried the same bytes
+    assert all(d.outcome is Outcome.VERIFIED for d in deliveries)
+    assert [e.status for e in recorder.exchanges(reference=ref, operation=OPERATION)] == [
+        500,
+        500,
+        200,
+    ]
+    assert event.name == "CREATED"
