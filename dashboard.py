@@ -34,6 +34,14 @@ page = st.navigation(
         "Evidence": [
             st.Page("pages/09_request_log.py", title="Request log", icon=":material/receipt_long:")
         ],
+        "Go live": [
+            st.Page("pages/10_checklist.py", title="Checklist", icon=":material/checklist:"),
+            st.Page(
+                "pages/11_verify_sales_unit.py",
+                title="Verify a sales unit",
+                icon=":material/fact_check:",
+            ),
+        ],
     }
 )
 guarded(page.run)
