@@ -125,3 +125,46 @@ def test_receiver_failing_first__gets_the_retry_with_the_same_body(
         200,
     ]
     assert event.name == "CREATED"
+
+
+def test_burst__1000_events_across_200_payments_none_lost_or_doubled(
+    wclient: EPaymentClient, recorder: Recorder, sim: Any, sim_settings: Any
+) -> None:
+    # Driven through the backend (no HTTP for the API side) so the burst is quick; the deliveries
+    # still go over real HTTP. Some first attempts fail, so retries interleave with the burst.
+    sim.webhooks.settings.retry_scale = 0.001
+    msn, backend = sim_settings.merchant_serial_number, sim.backend
+    with WebhookReceiver(recorder=recorder, fail_first=25) as receiver:
+        register_receiver(wclient, receiver)
+        refs = [f"burst-{i:04d}" for i in range(200)]
+        for i, ref in enumerate(refs):
+            backend.create_payment(msn, payment_body(ref), f"create-{i}")
+            backend.approve(msn, ref)
+            backend.capture_payment(msn, ref, modification(600), f"capture-{i}")
+            backend.refund_payment(msn, ref, modification(200), f"refund-{i}")
+            backend.cancel_payment(msn, ref)
+        every = receiver.inbox.wait_until(lambda: len(receiver.events()) >= 1000, timeout=60)
+        assert every, f"{len(receiver.events())} of 1000 events arrived"
+        events, deliveries = receiver.events(), receiver.deliveries()
+    assert len(events) == 1000
+    assert len({(e.psp_reference, e.name) for e in events}) == 1000
+    for ref in refs:
+        assert [e.name for e in events if e.reference == ref] == WALK, ref
+    assert all(d.outcome is Outcome.VERIFIED for d in deliveries)
+    assert len(deliveries) == 1000 + 25  # the refused first attempts, then each once
+    assert len(recorder.exchanges(operation=OPERATION)) == len(deliveries)
+
+
+def payment_body(reference: str) -> dict[str, Any]:
+    return {
+        "amount": {"currency": "NOK", "value": 1000},
+        "paymentMethod": {"type": "WALLET"},
+        "reference": reference,
+        "userFlow": "WEB_REDIRECT",
+        "returnUrl": "https://example.com/return",
+        "customer": {"phoneNumber": "4712345678"},
+    }
+
+
+def modification(value: int) -> dict[str, Any]:
+    return {"modificationAmount": {"currency": "NOK", "value": value}}
