@@ -28,7 +28,7 @@ def to_exchange(delivery: Delivery, target: str, latency_ms: float | None = None
         operation=OPERATION,
         target=target,
         started_at=delivery.received_at,
-        request_headers=_evidence_headers(delivery.headers),
+        request_headers=evidence_headers(delivery.headers),
         request_body=delivery.body.decode("utf-8", errors="replace"),
         status=delivery.status,
         response_headers={"Content-Type": "application/json"},
@@ -39,7 +39,7 @@ def to_exchange(delivery: Delivery, target: str, latency_ms: float | None = None
     )
 
 
-def _evidence_headers(headers: Mapping[str, str]) -> dict[str, str]:
+def evidence_headers(headers: Mapping[str, str]) -> dict[str, str]:
     # The signature is redacted here already (the recorder would do the same): otherwise the
     # redactor learns every delivery's signature as a new secret and its list grows without end.
     out = dict(headers)

@@ -12,7 +12,7 @@ from typing import Any
 
 from lib.exchange import utc_now
 from lib.webhooks.events import Delivery, ReceivedEvent
-from lib.webhooks.evidence import parse_event, response_body, to_exchange
+from lib.webhooks.evidence import evidence_headers, parse_event, response_body, to_exchange
 from lib.webhooks.http import ReceiverServer
 from lib.webhooks.inbox import Inbox
 from lib.webhooks.signature import (
@@ -191,10 +191,11 @@ class WebhookReceiver:
                 accepted=event is not None and failing is None,
                 registration_id=registration.id if registration else None,
                 event=event,
-                headers=dict(headers),
+                headers=evidence_headers(headers),  # the signature stays out of UIs too
                 body=body,
             )
         )
+        logger.info("webhook %s %s -> %s %s", target, delivery.reference, status, verdict.outcome)
         self._record(delivery, (time.perf_counter() - started) * 1000)
         return delivery
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lib.epayment import EPaymentClient
+from lib.epayment import EPaymentClient, ValidationError
 from lib.recorder import EXPORT_FORMATS, Recorder, export_bytes
 from lib.webhooks import (
     OPERATION,
@@ -77,6 +77,14 @@ def test_register_list_delete(wclient: EPaymentClient, recorder: Recorder) -> No
         "get_registered_webhooks",
     ]
     assert all(secret.encode() not in export_bytes(recorder.exchanges(), f) for f in EXPORT_FORMATS)
+
+
+def test_register__bad_input_is_a_validation_error_naming_the_field(
+    wclient: EPaymentClient,
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        wclient.register_webhook("http://127.0.0.1:9/hook", ["epayments.payment.nonsense.v1"])
+    assert caught.value.status == 400 and "events" in str(caught.value).lower()
 
 
 def test_walk_a_payment__every_event_verified_in_order(

@@ -129,6 +129,7 @@ def test_evidence__every_delivery_recorded_without_secret_or_signature(
     assert exchanges[0].request_body == body.decode()
     assert exchanges[0].request_headers["Authorization"].startswith("HMAC-SHA256 «redacted")
     assert exchanges[0].request_headers["x-ms-content-sha256"]  # kept: not a secret
+    assert "Signature=" not in str([d.headers for d in receiver.deliveries()])  # nor in memory
     for fmt in EXPORT_FORMATS:
         exported = export_bytes(exchanges, fmt)
         assert SECRET.encode() not in exported, fmt
@@ -139,6 +140,15 @@ def test_secret_registered_with_recorder(recorder: Recorder) -> None:
     receiver = WebhookReceiver(recorder=recorder)
     receiver.add_registration("http://127.0.0.1:1/x", SECRET, "reg-1")
     assert recorder.redactor.redact_text(f"leak {SECRET}") == "leak «redacted:secret»"
+
+
+def test_secret_lookup__by_path(recorder: Recorder) -> None:
+    def lookup(path: str) -> str | None:
+        return SECRET if path.startswith("/webhooks/epayment/shop-a") else None
+
+    with WebhookReceiver(lookup, recorder=recorder) as receiver:
+        assert deliver(receiver.url_for("shop-a"), payload()).status_code == 200
+        assert deliver(receiver.url_for("shop-b"), payload()).json()["verdict"] == "no_secret"
 
 
 def test_no_secret_for_path__refused(recorder: Recorder) -> None:
