@@ -29,7 +29,12 @@ if not guarded(boot, read_secrets()):
 page = st.navigation(
     {
         "Get ready": [step_page("setup", default=True), step_page("token")],
-        "Take a payment": [step_page("create"), step_page("complete"), step_page("status")],
+        "Take a payment": [
+            step_page("create"),
+            step_page("complete"),
+            step_page("status"),
+            st.Page("pages/12_webhooks.py", title="Webhooks", icon=":material/webhook:"),
+        ],
         "Move the money": [step_page("capture"), step_page("refund"), step_page("cancel")],
         "Evidence": [
             st.Page("pages/09_request_log.py", title="Request log", icon=":material/receipt_long:")

@@ -11,6 +11,7 @@ import streamlit as st
 from lib.recorder import DEFAULT_PATH
 from lib.settings import Settings, SettingsError
 from lib.ui.session import ensure_defaults, init_session
+from lib.ui.webhooks import ensure_registered
 
 
 @st.cache_resource(show_spinner="Starting the embedded ePayment simulator…")
@@ -44,3 +45,14 @@ def boot(secrets: Mapping[str, Any]) -> None:
         db_path = os.environ.get("EPAYMENT_LAB_DB", DEFAULT_PATH)
         init_session(settings, db_path=db_path, sim_settings=ss.sim_settings)
     ensure_defaults()
+    start_webhooks()
+
+
+def start_webhooks() -> None:
+    """On the simulator: the process's receiver, registered for this sales unit (checked once
+    per session, so the status page shows webhooks without a visit to the Webhooks page)."""
+    ss = st.session_state
+    if ss.settings.target != "simulator" or ss.get("webhooks_checked"):
+        return
+    ss.webhooks_checked = True
+    ss.webhooks_problem = ensure_registered(ss.client, ss.settings)

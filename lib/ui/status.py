@@ -8,6 +8,7 @@ import streamlit as st
 from lib.flow import amount_of, format_minor, is_final
 from lib.ui import session
 from lib.ui.layout import big_state
+from lib.ui.webhooks import arrival_rows, local_webhooks, reference_of
 
 AGGREGATES = (
     ("Authorized", "authorizedAmount"),
@@ -65,6 +66,39 @@ def events_timeline(events: list | None) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def webhook_rows(reference: str) -> list[dict] | None:
+    """This payment's deliveries to the dashboard's receiver, timed against the polls (None:
+    no local receiver, i.e. not on the simulator)."""
+    ss = st.session_state
+    if ss.settings.target != "simulator":
+        return None
+    deliveries = [d for d in local_webhooks().receiver.deliveries() if reference_of(d) == reference]
+    polls = ss.recorder.exchanges(reference=reference, operation="get_payment")
+    polls += ss.recorder.exchanges(reference=reference, operation="get_payment_event_log")
+    return arrival_rows(deliveries, polls)
+
+
+def webhook_summary(rows: list[dict] | None) -> None:
+    """Beside the state: one line per verified event, webhook arrival vs the poll."""
+    if rows is None:
+        st.caption(":material/webhook: Webhooks need a public HTTPS URL here: see Webhooks.")
+        return
+    lines = [r["webhook vs poll"] for r in rows if r["webhook vs poll"]]
+    refused = sum(1 for r in rows if r["verdict"].startswith("refused"))
+    if not lines:
+        st.caption(":material/webhook: No webhook for this payment yet.")
+    for line in lines:
+        st.markdown(f":material/webhook: {line}")
+    if refused:
+        st.warning(f"{refused} webhook deliveries refused: see the table below.")
+
+
+def webhook_table(rows: list[dict] | None) -> None:
+    if rows:
+        st.markdown("**Webhooks received** (pushed, verified by the receiver)")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
 def live_status() -> None:
     """Poll every `poll_interval` seconds while the state is not final; a full rerun stops it."""
     interval = None if session.payment_is_final() else st.session_state.poll_interval
@@ -82,11 +116,14 @@ def live_status() -> None:
                 st.caption(f":material/autorenew: Polling every {interval:g} s until final.")
             else:
                 st.caption(":material/pause_circle: Final state: polling stopped.")
+            webhooks = webhook_rows(st.session_state.reference)
+            webhook_summary(webhooks)
         if st.session_state.poll_error is not None:
             st.warning(f"Last poll failed: {st.session_state.poll_error}")
         aggregate_metrics(st.session_state.payment)
         st.markdown("**Event log** (`GET …/events`)")
         events_timeline(st.session_state.events)
+        webhook_table(webhooks)
         if is_final(state) and not was_final and interval:
             st.rerun()  # re-apply the decorator without run_every: polling stops
 
