@@ -163,7 +163,12 @@ class WebhookReceiver:
     def wait_for_events(
         self, reference: str, names: Iterable[str], timeout: float = 10.0
     ) -> list[ReceivedEvent]:
+        """Blocks until each of `names` arrived verified for `reference`; TimeoutError if not."""
         return self.inbox.wait_for_events(reference, names, timeout)
+
+    def clear(self) -> None:
+        """Forget deliveries and events (and the dedupe memory); registrations stay."""
+        self.inbox.clear()
 
     # -- handling (HTTP-free, so tests can call it directly) --------------------------------------
 
