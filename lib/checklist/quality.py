@@ -27,15 +27,28 @@ REQUIRED_HEADERS = (
 REFERENCE = re.compile(r"^[a-zA-Z0-9-]{8,64}$")
 
 
+def verified_delivery(e: Entry) -> bool:
+    """A webhook the receiver verified (duplicates too: still authentic), for a known payment."""
+    return e.ok("webhook_delivery") and e.resp("verdict") == "verified" and bool(e.reference)
+
+
 def q1_webhooks(log: Sequence[Entry]) -> Evidence:
-    polls = p2_polling(log)
-    deliveries = [e for e in log if e.op == "webhook_delivery" and e.ex.error is None]
+    """Both paths for one payment: a verified webhook delivery and a GET of the same payment."""
+    deliveries = [e for e in log if verified_delivery(e)]
     if not deliveries:
-        hint = "no webhook received: register a webhook and receive its events (webhooks issue)"
-        return Evidence(polls.proof, hint)
-    if not polls.met:
-        return Evidence(deliveries, "webhooks seen, but " + (polls.hint or ""))
-    return Evidence(deliveries + polls.proof)
+        refused = [e for e in log if e.op == "webhook_delivery"]
+        if refused:
+            return Evidence(refused, "webhooks arrived, but none verified: see their verdicts")
+        hint = "no webhook received: register one (Webhooks page) and take a payment"
+        return Evidence([], hint)
+    polled = {e.reference for e in log if e.ok("get_payment") and e.reference}
+    both = {e.reference for e in deliveries} & polled
+    if not both:
+        hint = "verified webhooks, but no GET of the same payment: poll it too (status page)"
+        return Evidence(deliveries, hint)
+    return Evidence(
+        [e for e in log if e.reference in both and (verified_delivery(e) or e.ok("get_payment"))]
+    )
 
 
 def q2_states_events(log: Sequence[Entry]) -> Evidence:

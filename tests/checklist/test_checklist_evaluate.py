@@ -99,7 +99,9 @@ def test_evaluate__manual_items_carry_comments(full_log) -> None:
 
 def test_evaluate__webhook_delivery_meets_q1(full_log) -> None:
     full_log.get("acme-order-5", "TERMINATED")
-    full_log.add("webhook_delivery", "POST", "http://127.0.0.1/webhook", 200, resp=None)
+    verified = {"verdict": "verified", "reason": "signature verified", "duplicate": False}
+    full_log.add("webhook_delivery", "POST", "http://127.0.0.1/webhook", 200, resp=verified,
+                 ref="acme-order-5")  # fmt: skip
     assert evaluate(full_log.exchanges, now=NOW)["Q1"].status is Status.MET
 
 
