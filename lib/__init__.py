@@ -1,1 +1,1 @@
-"""ePayment Lab library: client, recorder and flows, free of Streamlit (works in Jupyter and pytest)."""
+"""ePayment Lab library: client, recorder and flows; free of Streamlit (Jupyter, pytest)."""
