@@ -33,6 +33,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--transition", choices=MODES, default="manual", help="CREATED->AUTHORIZED")
     parser.add_argument("--public-url", default=None, help="base URL to put in redirectUrl")
     parser.add_argument("--seed", type=int, default=None, help="seed ids and pspReferences")
+    parser.add_argument(
+        "--webhook-retry-scale", type=float, default=1.0, help="0.01: retries 100x sooner"
+    )
+    parser.add_argument(
+        "--webhook-timeout", type=float, default=10.0, help="seconds a receiver has to answer"
+    )
     return parser.parse_args(argv)
 
 
@@ -47,6 +53,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         transition=TransitionPolicy(mode=args.transition),
         public_url=args.public_url,
         seed=args.seed,
+        webhook_retry_scale=args.webhook_retry_scale,
+        webhook_timeout_seconds=args.webhook_timeout,
     )
 
 

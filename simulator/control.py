@@ -13,6 +13,7 @@ from simulator.models import EPaymentBackend
 from simulator.ratelimit import RateLimiter
 from simulator.transitions import TransitionPolicy
 from simulator.webhooks import WebhookDispatcher, WebhookRegistry
+from simulator.webhooks.settings import updated_settings
 
 MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600  # ten years: far enough, and dates stay valid
 
@@ -65,6 +66,7 @@ class ControlPlane:
             )
         self.backend.clock.advance(float(seconds))
         self.backend.sweep()
+        self.webhooks.advance(float(seconds))
         return json_response(200, {"offsetSeconds": self.backend.clock.offset})
 
     async def user_action(self, request: web.Request) -> web.Response:
@@ -100,6 +102,14 @@ class ControlPlane:
     async def webhook_deliveries(self, request: web.Request) -> web.Response:
         """Registrations (no secrets) with their delivery attempts, `?msn=` to filter."""
         return json_response(200, self.webhooks.to_control_json(request.query.get("msn")))
+
+    async def webhook_settings(self, request: web.Request) -> web.Response:
+        """GET shows, POST changes {"retryScale", "timeoutSeconds", "maxInFlight"} (reset
+        restores the configured values)."""
+        if request.method == "POST":
+            body = await read_json(request, required=True)
+            self.webhooks.settings = updated_settings(self.webhooks.settings, body)
+        return json_response(200, self.webhooks.settings.to_json())
 
     async def clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()

@@ -57,4 +57,6 @@ CONTROL_ROUTES = (
     Route("POST", "/_sim/faults", "add_fault"),
     Route("DELETE", "/_sim/faults", "clear_faults"),
     Route("GET", "/_sim/webhooks", "webhook_deliveries"),
+    Route("GET", "/_sim/webhooks/settings", "webhook_settings"),
+    Route("POST", "/_sim/webhooks/settings", "webhook_settings"),
 )

@@ -17,29 +17,14 @@ from typing import Any
 import aiohttp
 
 from simulator.clock import iso
-from simulator.webhooks.attempts import GIVE_UP_AFTER, AttemptLog, attempt_entry, retry_delay
+from simulator.webhooks.attempts import AttemptLog, attempt_entry, retry_delay
 from simulator.webhooks.registry import Registration, WebhookRegistry, event_type
+from simulator.webhooks.settings import DeliverySettings
 from simulator.webhooks.signing import signed_headers
 
 log = logging.getLogger(__name__)
-PAYLOAD_FIELDS = ("msn", "reference", "pspReference", "name", "amount", "timestamp")
+PAYLOAD_FIELDS = ("reference", "pspReference", "name", "amount", "timestamp")
 USER_AGENT = "epayment-lab-simulator-webhooks"
-
-
-@dataclass
-class DeliverySettings:
-    timeout_seconds: float = 10.0  # no answer within this is a failure (documented: 10 s)
-    retry_scale: float = 1.0  # multiplies every retry delay: 0.01 turns 7 days into ~100 min
-    max_in_flight: int = 16  # concurrent attempts per registration (its payments in parallel)
-    give_up_seconds: float = GIVE_UP_AFTER  # on the unscaled schedule
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "timeoutSeconds": self.timeout_seconds,
-            "retryScale": self.retry_scale,
-            "maxInFlight": self.max_in_flight,
-            "giveUpSeconds": self.give_up_seconds,
-        }
 
 
 @dataclass(frozen=True)
@@ -52,7 +37,7 @@ class Delivery:
 
 def webhook_payload(msn: str, event: dict[str, Any]) -> dict[str, Any]:
     """The documented WebhookEvent: the event-log entry plus msn; idempotencyKey only if set."""
-    payload = {"msn": msn, **{k: event[k] for k in PAYLOAD_FIELDS if k != "msn"}}
+    payload = {"msn": msn, **{k: event[k] for k in PAYLOAD_FIELDS}}
     if event.get("idempotencyKey"):
         payload["idempotencyKey"] = event["idempotencyKey"]
     payload["success"] = event["success"]
@@ -90,6 +75,8 @@ class WebhookDispatcher:
         self._queues: dict[tuple[str, str], deque[Delivery]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._gates: dict[str, asyncio.Semaphore] = {}
+        self._skipped = 0.0  # real seconds of retry waits skipped by /_sim/clock/advance
+        self._wake = asyncio.Event()  # set (and replaced) on every advance: sleepers recheck
 
     # --- lifecycle (called by SimulatorServer) -------------------------------------------------
 
@@ -127,7 +114,9 @@ class WebhookDispatcher:
             loop.close()
 
     async def _shutdown(self) -> None:
+        tasks = list(self._tasks)
         self._cancel_all()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
 
@@ -140,6 +129,25 @@ class WebhookDispatcher:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._cancel_all)
         self.log.forget()
+
+    def advance(self, seconds: float) -> None:
+        """The simulated clock moved: pending retry waits shrink by as much schedule time."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._advance, seconds)
+
+    def _advance(self, seconds: float) -> None:
+        self._skipped += seconds * self.settings.retry_scale
+        self._wake.set()
+        self._wake = asyncio.Event()
+
+    async def _retry_wait(self, scaled: float) -> None:
+        """Sleep `scaled` real seconds, less whatever clock advances skip meanwhile."""
+        skipped_before, due = self._skipped, time.monotonic() + scaled
+        while (left := due - time.monotonic() - (self._skipped - skipped_before)) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), left)
 
     def delete(self, msn: str, webhook_id: str) -> None:
         """deleteWebhook: its queued events are dropped before their next attempt."""
@@ -226,7 +234,7 @@ class WebhookDispatcher:
             if scaled is None:
                 return True
             waited += delay or 0.0
-            await asyncio.sleep(scaled)
+            await self._retry_wait(scaled)
             if self.registry.get(reg.id) is not reg:
                 return False
 

@@ -7,11 +7,14 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import requests
 
 from tests.simulator.helpers import Api
 
@@ -97,6 +100,20 @@ def receivers(*made: Receiver) -> Iterator[tuple[Receiver, ...]]:
     finally:
         for receiver in made:
             receiver.close()
+
+
+def attempts_of(base_url: str, webhook_id: str) -> list[dict[str, Any]]:
+    body = requests.get(f"{base_url}/_sim/webhooks", timeout=10).json()
+    return next(h["attempts"] for h in body["webhooks"] if h["id"] == webhook_id)
+
+
+def wait_for_attempts(base_url: str, webhook_id: str, count: int) -> list[dict[str, Any]]:
+    """Polls the control plane until `count` attempts are recorded (bounded by WAIT)."""
+    deadline = time.monotonic() + WAIT
+    while len(attempts := attempts_of(base_url, webhook_id)) < count:
+        assert time.monotonic() < deadline, f"{len(attempts)} of {count} attempts recorded"
+        time.sleep(0.01)
+    return attempts
 
 
 def register(api: Api, url: str, events: list[str]) -> dict[str, Any]:
