@@ -20,7 +20,9 @@ local = ss.settings.target == "simulator"
 wh.target_note(ss.settings)
 left, right = st.columns([3, 2])
 url = left.text_input("URL", wh.receiver_url(ss.settings) if local else "", key="wh_url")
-events = right.multiselect("Events", EPAYMENT_EVENTS, EPAYMENT_EVENTS, key="wh_events")
+events = right.multiselect(
+    "Events", EPAYMENT_EVENTS, EPAYMENT_EVENTS, format_func=wh.short_event, key="wh_events"
+)
 if st.button("Register", key="wh_register", icon=":material/add_link:", disabled=not url):
     ours = local and wh.is_ours(url)  # then the receiver keeps the secret
     register = partial(wh.register_receiver, ss.client) if ours else ss.client.register_webhook
@@ -50,9 +52,5 @@ if off and st.button(again, key="wh_reregister", icon=":material/add_link:"):
     st.rerun()
 if local:
     st.subheader("Deliveries received here")
-    st.button("Refresh", key="wh_refresh", icon=":material/refresh:")
-    rows = wh.delivery_rows(wh.local_webhooks().receiver.deliveries())
-    if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
-    else:
-        st.caption("None yet: create and approve a payment (steps 3 and 4).")
+    st.caption(":material/autorenew: Live: refreshed every 2 s.")
+    wh.received_view()

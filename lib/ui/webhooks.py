@@ -156,6 +156,12 @@ def reregister(client: EPaymentClient, settings: Settings) -> str | None:
     return ensure_registered(client, settings)
 
 
+def short_event(event_type: str) -> str:
+    """epayments.payment.authorized.v1 -> authorized (the list stays readable)."""
+    parts = event_type.split(".")
+    return parts[2] if len(parts) == 4 else event_type
+
+
 def is_ours(url: str) -> bool:
     return url.startswith(local_webhooks().receiver.url)
 
@@ -300,7 +306,7 @@ def registrations_view(listed: Sequence[dict[str, Any]], settings: Settings) -> 
         label = f"`{hook.get('url')}`" + (" (this dashboard's receiver)" if mine else "")
         with st.expander(f"{label} · {len(hook.get('events', []))} events", expanded=mine):
             st.markdown(f"id `{hook.get('id')}` · secret: {SECRET_NOTE if mine else '••••••••'}")
-            st.caption(", ".join(str(e).split(".")[2] for e in hook.get("events", [])))
+            st.caption(", ".join(short_event(str(e)) for e in hook.get("events", [])))
             if settings.target == "simulator":
                 st.markdown("**Delivery attempts** (the simulator's side, newest first)")
                 rows = [
@@ -312,3 +318,17 @@ def registrations_view(listed: Sequence[dict[str, Any]], settings: Settings) -> 
                     st.dataframe(rows, hide_index=True, width="stretch")
                 else:
                     st.caption("No delivery attempted yet.")
+
+
+def received_view(interval: float = 2.0) -> None:
+    """What reached this dashboard's receiver, newest first; refreshes itself like the poll."""
+
+    @st.fragment(run_every=interval)
+    def panel() -> None:
+        rows = delivery_rows(local_webhooks().receiver.deliveries())
+        if rows:
+            st.dataframe(rows, hide_index=True, width="stretch")
+        else:
+            st.caption("None yet: create and approve a payment (steps 3 and 4).")
+
+    panel()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import UTC, datetime
 
+from lib.checklist import Status, evaluate
 from lib.epayment import EPaymentClient
 from lib.ui.webhooks import local_webhooks
 from tests.app.helpers import texts, unexpected
@@ -45,7 +47,7 @@ def test_the_receiver_is_registered_and_shows_verified_events(app, simulator, se
     assert any(receiver_url in e.label and "8 events" in e.label for e in at.expander)
 
     reference = approved_payment(at, simulator, settings)
-    at.button(key="wh_refresh").click().run()
+    at.run()
     assert not unexpected(at)
     received = at.dataframe[-1].value
     mine = received[received["reference"] == reference]
@@ -131,3 +133,9 @@ def test_status_shows_the_webhooks_beside_the_poll(app, simulator, settings) -> 
     # The first poll saw AUTHORIZED after the webhook had arrived (approval came first).
     assert "AUTHORIZED: webhook" in table["webhook vs poll"].iloc[1]
     assert "s later" in table["webhook vs poll"].iloc[1]
+    # The session's own log now proves Q1: verified deliveries and a GET of the same payment.
+    recorder = at.session_state.recorder
+    assert len(wait_for_evidence(recorder, reference, 2)) >= 2
+    q1 = evaluate(recorder.exchanges(), now=datetime.now(UTC))["Q1"]
+    assert q1.status is Status.MET
+    assert q1.references == (reference,)

@@ -79,6 +79,7 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
     # No reload: the polling fragment must bring the new state.
     _see(page, "Final state: polling stopped")
     _see(page, "AUTHORIZED")
+    _see(page, "AUTHORIZED: webhook")  # pushed to the dashboard's receiver, beside the poll
     _shot(page, "05-payment-status")
 
     _goto(page, "6. Capture")
@@ -100,6 +101,11 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
     _see(page, "Nothing left to release")
     _shot(page, "08-cancel")
 
+    _goto(page, "Webhooks")
+    _see(page, "this dashboard's receiver")
+    _see(page, "Deliveries received here")
+    _shot(page, "12-webhooks")
+
     _goto(page, "Request log")
     page.locator(".st-key-log_download_csv button").wait_for(timeout=WAIT)
     _shot(page, "09-request-log")
@@ -114,6 +120,8 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
         "capture_payment",
         "refund_payment",
         "cancel_payment",
+        "register_webhook",
+        "webhook_delivery",
     ):
         assert operation in csv, f"{operation} is missing from the request log"
     assert DEFAULT_SALES_UNIT.client_secret not in csv
