@@ -17,11 +17,11 @@ from lib.exchange import Exchange
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import dataframe_to_exchanges, exchanges_to_dataframe, plain_value
 from lib.recorder.har import to_har
+from lib.recorder.xlsx import stream_rows
 
 Exportable = pd.DataFrame | Sequence[Exchange]
 Destination = str | os.PathLike[str] | BinaryIO
 
-EXCEL_CELL_LIMIT = 32_767  # Excel refuses longer cells
 _WIDTHS = {"time": 26, "url": 50, "error": 30, "request_body": 60, "response_body": 60}
 
 __all__ = [
@@ -104,43 +104,30 @@ def _excel_cells(frame: pd.DataFrame) -> list[list[Any]]:
 
 
 def write_xlsx(data: Exportable, dest: Destination) -> None:
-    """Sheet "exchanges": bold header, autofilter, frozen header row; rows streamed to disk."""
+    """Sheet "exchanges": bold header, autofilter, frozen header row; rows streamed into the zip.
+
+    xlsxwriter lays out the workbook around the header row; the data rows are written by
+    `lib.recorder.xlsx` (several times faster than xlsxwriter's per-cell path on 100,000 rows).
+    """
     frame = as_dataframe(data)
-    options = {
-        "constant_memory": True,  # rows go straight to disk: flat memory for 100,000 rows
-        "strings_to_formulas": False,  # a body starting with "=" must stay text, never run
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    }
-    target = os.fspath(dest) if isinstance(dest, str | os.PathLike) else dest
-    with xlsxwriter.Workbook(target, options) as book:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    skeleton = io.BytesIO()
+    with xlsxwriter.Workbook(skeleton, options) as book:
         sheet = book.add_worksheet("exchanges")
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
         stamp = book.add_format({"num_format": 'yyyy-mm-dd hh:mm:ss.000 "UTC"'})
         for col, name in enumerate(frame.columns):
             sheet.set_column(col, col, _WIDTHS.get(name, 14), stamp if name == "time" else None)
             sheet.write_string(0, col, str(name), header)
-        for row, values in enumerate(zip(*_excel_cells(frame), strict=True), start=1):
-            _write_row(sheet, row, values, stamp)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
-
-
-def _write_row(sheet: Any, row: int, values: Sequence[Any], stamp: Any) -> None:
-    # Typed writers directly: much faster than sheet.write()'s per-cell type sniffing.
-    for col, value in enumerate(values):
-        if value is None:
-            continue
-        if isinstance(value, str):
-            sheet.write_string(row, col, value[:EXCEL_CELL_LIMIT])
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value)
-        elif hasattr(value, "year"):
-            sheet.write_datetime(row, col, value, stamp)
-        else:
-            sheet.write_string(row, col, str(value)[:EXCEL_CELL_LIMIT])
+    # Cells are written as data, never formulas: a body starting with "=" stays text.
+    rows = zip(*_excel_cells(frame), strict=True)
+    target = os.fspath(dest) if isinstance(dest, str | os.PathLike) else dest
+    if isinstance(target, str):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    width, count = len(frame.columns), len(frame)
+    stream_rows(skeleton, target, rows, width=width, count=count, stamp=stamp.xf_index)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""The streamed xlsx rows (lib/recorder/xlsx.py): awkward text, gaps and sizes read back intact."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+
+import openpyxl
+
+from lib.exchange import Exchange
+from lib.recorder import COLUMNS, write_xlsx
+
+AWKWARD = "=SUM(A1) & <b>x</b> \x01bell\x1f  "  # formula-like, XML specials, control characters
+
+
+def _read(exchanges: list[Exchange]) -> list[tuple]:
+    buffer = io.BytesIO()
+    write_xlsx(exchanges, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["exchanges"]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_awkward_text_stays_text_and_empty_cells_keep_their_columns() -> None:
+    when = datetime(2026, 11, 25, 10, 0, 0, 250000, tzinfo=UTC)
+    ex = Exchange("POST", "http://x.test/?a=1&b=2", "op", started_at=when, request_body=AWKWARD,
+                  error="  leading spaces", status=None, latency_ms=None, attempt=3)  # fmt: skip
+    rows = _read([ex])
+    row = dict(zip(COLUMNS, rows[1], strict=True))
+    # Control characters travel as Excel's _xHHHH_ escapes (Excel decodes them, openpyxl doesn't).
+    assert row["request_body"] == "=SUM(A1) & <b>x</b> _x0001_bell_x001F_  "
+    assert row["error"] == "  leading spaces"
+    assert row["url"] == "http://x.test/?a=1&b=2"
+    assert row["status"] is None and row["latency_ms"] is None
+    assert row["attempt"] == 3
+    assert row["time"] == datetime(2026, 11, 25, 10, 0, 0, 250000)
+
+
+def test_long_text_is_cut_at_excel_limit_in_utf16_units() -> None:
+    ex = Exchange("POST", "http://x.test/", "op", response_body="😀" * 20_000)  # 40,000 units
+    cell = dict(zip(COLUMNS, _read([ex])[1], strict=True))["response_body"]
+    assert len(cell.encode("utf-16-le")) // 2 <= 32_767 and cell.startswith("😀😀")
+
+
+def test_an_empty_log_is_a_header_only_workbook() -> None:
+    buffer = io.BytesIO()
+    write_xlsx([], buffer)
+    assert zipfile.ZipFile(io.BytesIO(buffer.getvalue())).testzip() is None
+    rows = _read([])
+    assert len(rows) == 1 and list(rows[0]) == COLUMNS
