@@ -53,4 +53,7 @@ if off and st.button(again, key="wh_reregister", icon=":material/add_link:"):
 if local:
     st.subheader("Deliveries received here")
     st.caption(":material/autorenew: Live: refreshed every 2 s.")
+    if st.button("Refuse the next delivery (watch the retry)", key="wh_fail_next"):
+        wh.local_webhooks().receiver.fail_next(1)  # answered 500: the simulator retries in ~2 s
+        st.toast("The next delivery will be answered 500.", icon=":material/error:")
     wh.received_view()

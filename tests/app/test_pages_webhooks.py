@@ -105,6 +105,24 @@ def test_deleting_the_receiver_offers_to_register_it_again(app, settings) -> Non
     assert "wh_reregister" not in [b.key for b in at.button]
 
 
+def test_a_refused_delivery_is_retried_and_then_verified(app, simulator, settings) -> None:
+    at = app(WEBHOOKS)
+    at.button(key="wh_fail_next").click().run()
+    reference = approved_payment(at, simulator, settings)  # CREATED is refused once, then retried
+    at.run()
+    assert not unexpected(at)
+    received = at.dataframe[-1].value
+    mine = received[received["reference"] == reference].iloc[::-1]  # oldest first
+    assert list(mine["event"])[:2] == ["CREATED", "CREATED"]
+    assert list(mine["answered"])[:2] == [500, 200]
+    assert "answered 500 on purpose" in mine["verdict"].iloc[0]
+    assert mine["verdict"].iloc[1] == "verified"
+    tried = next(d.value for d in at.dataframe[:-1] if reference in set(d.value["reference"]))
+    created = tried[tried["event"] == "epayments.payment.created.v1"].iloc[::-1]
+    assert list(created["outcome"]) == ["failed", "delivered"]
+    assert created["next retry"].iloc[0] is not None
+
+
 def test_outside_the_simulator_a_public_url_is_asked_for(app, settings) -> None:
     custom = dataclasses.replace(settings, target="custom")  # the simulator as any other API
     at = app(None, settings=custom)
