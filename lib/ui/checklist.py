@@ -48,7 +48,7 @@ def table(result: ChecklistResult) -> pd.DataFrame:
                 "status": STATUS_MARKS[r.status],
                 "references": ", ".join(r.references[-3:]),
                 "exchanges": f"{ids} (+{r.proof_count - 5} more)" if r.proof_count > 5 else ids,
-                "next step": r.hint or ("" if r.status is not Status.MANUAL else "add a comment"),
+                "next step": r.hint or "",
                 "comment": r.comment,
             }
         )
@@ -159,11 +159,11 @@ def evidence_pack_section(
             qa = ss.get("qa_result")
             in_scope = qa is not None and (all_runs or ss.get("qa_run") == recorder.run_id)
             comments = {r.item.id: r.comment for r in result.items if r.comment}
-            ss.chk_pack_file = evidence_pack(
-                exchanges, comments, info, qa.steps if in_scope else ()
-            )
-    if ss.get("chk_pack_file"):
-        name, data = ss.chk_pack_file
+            pack = evidence_pack(exchanges, comments, info, qa.steps if in_scope else ())
+            ss.chk_pack_file = (all_runs, *pack)
+    # Offered only for the scope it was built from (switching the scope asks for a new one).
+    if ss.get("chk_pack_file") and ss.chk_pack_file[0] == all_runs:
+        _, name, data = ss.chk_pack_file
         st.download_button(
             "Download the evidence pack",
             data,

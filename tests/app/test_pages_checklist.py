@@ -72,6 +72,7 @@ def test_a_manual_comment_is_saved_with_the_run(app, battery_log) -> None:
     assert battery_log.get_run_meta("checklist:P3") is None  # left empty: nothing stored
     table = at.dataframe[0].value.set_index("id")
     assert table.loc["P4", "comment"] == "Buttons checked against the design guide."
+    assert table.loc["P4", "next step"] == "" and table.loc["P3", "next step"]
 
 
 def test_an_item_opens_its_exchange_in_the_request_log(app, battery_log) -> None:
@@ -95,9 +96,11 @@ def test_the_evidence_pack_is_built_when_asked(app, simulator, tmp_path: Path) -
     assert not unexpected(at)
     button = at.get("download_button")[0]
     assert button.proto.label == "Download the evidence pack"
-    data = at.session_state.chk_pack_file[1]
+    data = at.session_state.chk_pack_file[2]
     with zipfile.ZipFile(io.BytesIO(data)) as pack:
         names = set(pack.namelist())
         report = pack.read("report.html").decode()
     assert {"report.html", "exchanges.csv", "exchanges.xlsx", "exchanges.har"} <= names
     assert "Production keys ordered." in report
+    at.radio(key="chk_scope").set_value("All runs").run()
+    assert not at.get("download_button")  # the pack was built for this run only
