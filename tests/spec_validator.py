@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -13,24 +12,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from tests.spec_adapt import load_adapted
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPECS_ENV = "EPAYMENT_LAB_SPECS"
 REQUIRE_ENV = "EPAYMENT_LAB_REQUIRE_SPECS"
-SPEC_FILES = ("epayment.yaml", "access-token.yaml")
+SPEC_FILES = ("epayment.yaml", "access-token.yaml")  # webhooks.yaml is used when present
+WIRE_PREFIX = {"epayment.yaml": "/epayment", "access-token.yaml": "", "webhooks.yaml": "/webhooks"}
 # Production hosts of the specs' servers; the wire path then carries the rest (/epayment/v1/...).
 SPEC_HOST = "https://api.vipps.no"
-# The one path of epayment.yaml that the merchant serves (Express callback), never the API.
-MERCHANT_PATHS = ("/merchant-dynamic-shipping-callback",)
-CUSTOMER_BRANCHES = {
-    "CustomerPhoneNumber": "phoneNumber",
-    "PersonalQrCode": "personalQr",
-    "CustomerToken": "customerToken",
-}
 # openapi-core only parses `application/json` on its own; Problem bodies are JSON too.
 CONFIG = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
 
@@ -97,52 +91,6 @@ class _Operation:
     method: str
 
 
-def _adapt_epayment(data: dict[str, Any]) -> dict[str, Any]:
-    """Conscious, in-memory adjustments of epayment.yaml 1.8.1 (the file itself is never changed).
-
-    1. `AdjustResponse` (the 200 of cancel/capture/refund) is declared `application/problem+json`,
-       which looks like a spec bug; the simulator answers `application/json`. Both are accepted, and
-       the body is validated against `ModificationResponse` either way.
-    2. Error statuses the spec does not list for an operation (401, 404, 423, 429, 5xx) can only
-       be checked against the `Problem` schema: each API operation gets `default: ProblemResponse`.
-       Undeclared success statuses are reported separately (see `SpecValidator.validate_response`).
-    3. The Express merchant callback path is dropped: the merchant serves it, not the API.
-    4. `Customer` is a `oneOf` of three objects none of which requires its one property, so every
-       customer (even the spec's own example) matches all three and fails `oneOf`. Each branch now
-       requires its property, which is what the prose says ("specifying more than one ... error").
-    (Media types lose their parameters in `_bare_media_types`, for both specs.)
-    """
-    data = _bare_media_types(copy.deepcopy(data))
-    adjust = data["components"]["responses"]["AdjustResponse"]["content"]
-    adjust.setdefault("application/json", copy.deepcopy(adjust["application/problem+json"]))
-    for path in MERCHANT_PATHS:
-        data["paths"].pop(path, None)
-    schemas = data["components"]["schemas"]
-    for name, prop in CUSTOMER_BRANCHES.items():
-        schemas[name]["required"] = [prop]
-    for item in data["paths"].values():
-        for method, operation in item.items():
-            if method != "parameters":
-                operation["responses"].setdefault(
-                    "default", {"$ref": "#/components/responses/ProblemResponse"}
-                )
-    return data
-
-
-def _bare_media_types(node: Any) -> Any:
-    """Content keys without parameters, so `application/json;charset=UTF-8` (the token 200) matches
-    any `application/json`: JSON is UTF-8 anyway, and servers spell the parameter differently."""
-    if isinstance(node, dict):
-        for key, value in list(node.items()):
-            if key == "content" and isinstance(value, dict):
-                node[key] = {k.split(";")[0].strip().lower(): v for k, v in value.items()}
-            _bare_media_types(node[key])
-    elif isinstance(node, list):
-        for item in node:
-            _bare_media_types(item)
-    return node
-
-
 def _operations(name: str, data: dict[str, Any], prefix: str) -> list[_Operation]:
     found = []
     for template, item in data["paths"].items():
@@ -152,7 +100,9 @@ def _operations(name: str, data: dict[str, Any], prefix: str) -> list[_Operation
                 continue
             statuses = frozenset(str(s) for s in operation.get("responses", {}))
             pattern = re.compile(regex + "$")
-            found.append(_Operation(name, operation["operationId"], statuses, pattern, method))
+            # webhooks.yaml has no operationIds: name those by method and path
+            op_id = operation.get("operationId") or f"{method.upper()} {prefix}{template}"
+            found.append(_Operation(name, op_id, statuses, pattern, method))
     return found
 
 
@@ -177,26 +127,23 @@ def _content_type(headers: Mapping[str, str]) -> str:
 
 
 class SpecValidator:
-    """Checks requests and responses against epayment.yaml (1.8.1) and access-token.yaml.
+    """Checks requests and responses against epayment.yaml (1.8.1), access-token.yaml and, when it
+    is there, webhooks.yaml, as adapted in tests/spec_adapt.py.
 
-    Paths in neither spec (`/_sim/...`, `/landing...`) are ignored. Violations come back as readable
-    strings; an empty list means the exchange conforms.
+    Paths in none of the specs (`/_sim/...`, `/landing...`) are ignored. Violations come back as
+    readable strings; an empty list means the exchange conforms.
     """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        epayment = _adapt_epayment(yaml.safe_load((directory / "epayment.yaml").read_text()))
-        token = _bare_media_types(yaml.safe_load((directory / "access-token.yaml").read_text()))
-        self.epayment_spec = epayment  # the adapted dicts, also what the fuzz run generates from
-        self.token_spec = token
-        self._apps = {
-            "epayment.yaml": OpenAPI.from_dict(epayment, config=CONFIG),
-            "access-token.yaml": OpenAPI.from_dict(token, config=CONFIG),
-        }
-        # 1.8.1's server is https://api.vipps.no/epayment, so its paths lack the wire prefix.
-        self._operations = _operations("epayment.yaml", epayment, "/epayment") + _operations(
-            "access-token.yaml", token, ""
-        )
+        specs = load_adapted(directory)
+        self.epayment_spec = specs["epayment.yaml"]  # also what the fuzz run generates from
+        self.token_spec = specs["access-token.yaml"]
+        self._apps = {name: OpenAPI.from_dict(data, config=CONFIG) for name, data in specs.items()}
+        # The servers carry a prefix (https://api.vipps.no/epayment), the paths lack it.
+        self._operations = [
+            op for name, data in specs.items() for op in _operations(name, data, WIRE_PREFIX[name])
+        ]
         self._lock = threading.Lock()  # openapi-core's caches are not documented as thread-safe
 
     @classmethod
@@ -248,7 +195,7 @@ class SpecValidator:
         if op.operation_id == "forceApprove" and exchange.status == 200 and exchange.response_body:
             body = exchange.response_body[:80]
             return [f"{prefix}force approve 200 must have no body, got {body!r}"]
-        if op.spec == "epayment.yaml" and is_gateway_response(exchange):
+        if op.spec != "access-token.yaml" and is_gateway_response(exchange):
             return []
         if op.spec == "access-token.yaml" and status not in op.statuses:
             return []  # the token spec declares no error bodies at all: nothing to check against

@@ -61,7 +61,7 @@ def payment_pool(fuzz_api: RawApi) -> list[str]:
 
 
 def _load_schema(which: str) -> Any:
-    """The validator's adapted copy of a spec (see spec_validator._adapt_epayment): the contract
+    """The validator's adapted copy of a spec (see tests/spec_adapt.py): the contract
     the observer applies. `which`: "epayment" or "token" (the latter without `/miami/v1/token`,
     which is not part of ePayment and not simulated).
 

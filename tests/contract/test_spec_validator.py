@@ -270,3 +270,21 @@ def test_shared_simulator_feeds_the_spec_observer(
     before = spec_observer.pending
     assert requests.get(f"{simulator.base_url}/_sim/health", timeout=5).status_code == 200
     assert spec_observer.pending == before + 1
+
+
+def test_webhooks_api_checked_when_its_spec_is_there(validator: SpecValidator) -> None:
+    if validator.operation("POST", "/webhooks/v1/webhooks") is None:
+        pytest.skip("webhooks.yaml not in the specs directory")
+    register = {"url": "https://example.com/hook", "events": ["epayments.payment.captured.v1"]}
+    created = {"id": "2f0bd6c5-3ba1-4f2a-9e5a-0c6d1f0f9a11", "secret": "s3cret"}
+    good = exchange("POST", "/webhooks/v1/webhooks", 201, request_body=register,
+                    response_headers=JSON, response_body=created)  # fmt: skip
+    assert validator.validate(good) == []
+    bad = exchange("POST", "/webhooks/v1/webhooks", 201, request_body=register,
+                   response_headers=JSON, response_body={"id": 5})  # fmt: skip
+    assert any("'secret' is a required property" in v for v in validator.validate(bad))
+    # 404 for an unknown id is not listed: checked against ProblemDetails (no extra fields)
+    path = "/webhooks/v1/webhooks/2f0bd6c5-3ba1-4f2a-9e5a-0c6d1f0f9a11"
+    odd = {"status": 404, "title": "Not Found", "unexpected": True}
+    ex = exchange("DELETE", path, 404, response_headers=PROBLEM, response_body=odd)
+    assert any("unexpected" in v for v in validator.validate(ex))
