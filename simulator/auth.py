@@ -102,7 +102,28 @@ def issue_access_token(headers: Mapping[str, str], backend: EPaymentBackend) -> 
         )
     if key_unit is not unit:
         raise subscription_key_error(missing=False)
+    _check_token_request_headers(headers, unit)
     return backend.tokens.issue(unit)
+
+
+def _check_token_request_headers(headers: Mapping[str, str], unit: SalesUnit) -> None:
+    """The optional headers of the token call, as access-token.yaml constrains them: MSN
+    `^[0-9]{4,10}$`, Vipps-System-* at most 30 characters -> 400; a well-formed MSN of another
+    sales unit -> 401. The real error bodies are UNCONFIRMED; the Azure AD shape is used for all."""
+    msn = headers.get("Merchant-Serial-Number")
+    problems = [
+        f"{name} is longer than 30 characters"
+        for name in SYSTEM_HEADERS
+        if len(headers.get(name) or "") > 30
+    ]
+    if msn is not None and not MSN_RE.match(msn):
+        problems.insert(0, "Merchant-Serial-Number must match '^[0-9]{4,10}$'")
+    if problems:
+        text = "Invalid request header: " + "; ".join(problems) + "."
+        raise azure_ad_error(400, "invalid_request", 900144, text)
+    if msn is not None and msn != unit.merchant_serial_number:
+        text = f"Merchant-Serial-Number {msn} does not belong to this client's sales unit."
+        raise azure_ad_error(401, "unauthorized_client", 700016, text)
 
 
 def authenticate(headers: Mapping[str, str], backend: EPaymentBackend) -> SalesUnit:
