@@ -20,7 +20,9 @@ st.caption(
     f"{result.exchange_count} exchanges evaluated; proof newer than {result.max_age_days} days "
     "counts as met, older as stale."
 )
-st.dataframe(ui.table(result), hide_index=True, width="stretch", key="chk_table")
+table = ui.table(result)
+rows_height = 35 * (len(table) + 1) + 3  # every item visible without scrolling the table
+st.dataframe(ui.tinted(table, "status"), hide_index=True, width="stretch", height=rows_height)
 ui.next_steps(result)
 
 st.subheader("One item in detail")

@@ -17,11 +17,15 @@ from lib.report import COMMENT_PREFIX, ReportInfo, comments_from_meta, write_evi
 
 LOG_PAGE = "pages/09_request_log.py"
 LOG_FOCUS = "log_focus"  # the request log shows this exchange id once (see pages/09_request_log.py)
-STATUS_MARKS = {
-    Status.MET: "✅ met",
-    Status.MISSING: "❌ missing",
-    Status.STALE: "⏳ stale",
-    Status.MANUAL: "✋ manual",
+# Cell tints by word (no emoji: not every browser has the font), as in the HTML report.
+TINTS = {
+    "met": "#d7f5dd",
+    "pass": "#d7f5dd",
+    "missing": "#fde0dc",
+    "fail": "#fde0dc",
+    "stale": "#fff1c2",
+    "manual": "#e5e9f5",
+    "skipped": "#eeeeee",
 }
 STATUS_COLORS = {Status.MET: "green", Status.MISSING: "red", Status.STALE: "orange"}
 
@@ -45,14 +49,19 @@ def table(result: ChecklistResult) -> pd.DataFrame:
             {
                 "id": r.item.id,
                 "item": r.item.title,
-                "status": STATUS_MARKS[r.status],
-                "references": ", ".join(r.references[-3:]),
-                "exchanges": f"{ids} (+{r.proof_count - 5} more)" if r.proof_count > 5 else ids,
+                "status": r.status.value,
                 "next step": r.hint or "",
+                "exchanges": f"{ids} (+{r.proof_count - 5} more)" if r.proof_count > 5 else ids,
+                "references": ", ".join(r.references[-3:]),
                 "comment": r.comment,
             }
         )
     return pd.DataFrame(rows)
+
+
+def tinted(frame: pd.DataFrame, column: str) -> Any:
+    """The frame with `column`'s cells tinted by their word, for st.dataframe."""
+    return frame.style.map(lambda v: f"background-color: {TINTS.get(v, 'inherit')}", [column])
 
 
 def completeness(result: ChecklistResult) -> None:

@@ -21,16 +21,16 @@ from lib.qa import (
     test_environment_run,
 )
 from lib.settings import Settings
-from lib.ui.checklist import open_in_log
+from lib.ui.checklist import open_in_log, tinted
 
 # The embedded simulator runs with SimulatorConfig's default expiry (lib/ui/boot.py); the
 # "nobody acts" scenario moves its clock just past it.
 SIM_EXPIRY_SECONDS = 600.0
 MARKS = {
-    Outcome.PASSED: "✅ pass",
-    Outcome.FAILED: "❌ fail",
-    Outcome.MANUAL: "✋ manual",
-    Outcome.SKIPPED: "· skipped",
+    Outcome.PASSED: "pass",
+    Outcome.FAILED: "fail",
+    Outcome.MANUAL: "manual",
+    Outcome.SKIPPED: "skipped",
 }
 TITLES = {s.name: s.title for s in SCENARIOS}
 
@@ -71,7 +71,9 @@ def run_live(run: QaRun, scenarios: Sequence[Scenario], recorder: Any) -> list[d
             elif event.kind == "step_finished":
                 rows.append(step_row(event))
                 bar.progress(event.done / event.total, f"{event.done} of {event.total} steps")
-                live.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                live.dataframe(
+                    tinted(pd.DataFrame(rows), "outcome"), hide_index=True, width="stretch"
+                )
         failed = len(run.result.failed)
         box.update(
             label=f"Done: {failed} failed step{'s' * (failed != 1)}",
@@ -111,9 +113,9 @@ def show_result(result: BatteryResult, rows: list[dict[str, Any]]) -> None:
     )
     for col, (label, outcome) in zip(st.columns(len(shown)), shown, strict=True):
         col.metric(label, counts[outcome])
-    st.dataframe(table, hide_index=True, width="stretch", key="qa_scenarios_table")
+    st.dataframe(tinted(table, "outcome"), hide_index=True, width="stretch")
     st.markdown("**Every step**")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="qa_steps_table")
+    st.dataframe(tinted(pd.DataFrame(rows), "outcome"), hide_index=True, width="stretch")
     labels = {x.id: f"{s.scenario}: {s.step}" for s in result.steps for x in s.exchanges if x.id}
     st.markdown("**A step's exchange in the request log**")
     open_in_log(list(labels), key="qa", labels=labels)
