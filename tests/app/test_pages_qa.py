@@ -70,3 +70,18 @@ def test_production_is_refused(app, settings) -> None:
     assert not unexpected(at)
     assert "never in production" in texts(at)
     assert not [b for b in at.button if b.key == "qa_run_go"]
+
+
+def test_on_the_test_environment_reject_is_manual_and_approval_is_forced(app, settings) -> None:
+    # The simulator answers force approve like the test environment; the page can't tell.
+    at = app(QA, settings=replace(settings, target="test"))
+    at.text_input(key="qa_phone").input("4712345678").run()
+    at.multiselect(key="qa_choice").set_value(["full_capture_refund", "user_rejects"]).run()
+    at.button(key="qa_run_go").click().run()
+    assert not unexpected(at)
+    outcomes = dict(at.dataframe[0].value[["scenario", "outcome"]].itertuples(index=False))
+    assert outcomes == {"full_capture_refund": "pass", "user_rejects": "manual"}
+    assert metrics(at)["Manual"] == "1"
+    steps = at.dataframe[1].value
+    reject = steps[steps["step"] == "user-reject"].iloc[0]
+    assert "test app" in reject["message"]
