@@ -42,7 +42,7 @@ class SimulatorServer:
                 max_in_flight=self.config.webhook_max_in_flight,
             ),
         )
-        self.backend.add_listener(self.webhooks.notify)  # enqueues only; delivery has its thread
+        self.backend.add_listener(self.webhooks.notify)  # enqueues only; delivery has a process
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

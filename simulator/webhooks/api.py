@@ -11,7 +11,7 @@ from simulator import auth
 from simulator import exceptions as ex
 from simulator.httputil import json_response, read_json
 from simulator.models import EPaymentBackend
-from simulator.webhooks.delivery import WebhookDispatcher
+from simulator.webhooks.dispatcher import WebhookDispatcher
 
 
 class WebhookResponses:
@@ -25,7 +25,7 @@ class WebhookResponses:
         """201 {id, secret}: the only time the secret is shown."""
         unit = auth.authenticate(request.headers, self.backend)
         body = await read_json(request, required=True)
-        reg = self.webhooks.registry.register(unit.merchant_serial_number, body)
+        reg = self.webhooks.register(unit.merchant_serial_number, body)
         return json_response(201, {"id": reg.id, "secret": reg.secret})
 
     async def list_webhooks(self, request: web.Request) -> web.Response:

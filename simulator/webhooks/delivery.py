@@ -1,5 +1,6 @@
-"""WebhookDispatcher: signed deliveries on their own event loop and thread, ordered per
-registration and payment, retried on the documented schedule (compressed by a setting)."""
+"""DeliveryEngine: signed deliveries on their own event loop and thread, ordered per registration
+and payment, retried on the documented schedule (compressed by a setting). It runs in the
+delivery worker process (worker.py), apart from the API."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from typing import Any
 
 import aiohttp
 
-from simulator.clock import iso
 from simulator.webhooks.attempts import AttemptLog, attempt_entry, retry_delay
 from simulator.webhooks.registry import Registration, WebhookRegistry, event_type
 from simulator.webhooks.settings import DeliverySettings
@@ -55,7 +55,7 @@ async def _open_session() -> aiohttp.ClientSession:
     )
 
 
-class WebhookDispatcher:
+class DeliveryEngine:
     """`notify` is the backend listener: it only hands the event to the delivery loop (O(1), no
     I/O, never blocks the API). Each (registration, reference) pair has its own queue and task, so
     a failing event holds back later events of that payment for that registration only; a
@@ -64,11 +64,16 @@ class WebhookDispatcher:
     service does), not the simulated clock, so receivers' freshness checks keep working after
     /_sim/clock/advance. The body bytes are identical on every attempt."""
 
-    def __init__(self, registry: WebhookRegistry, settings: DeliverySettings | None = None) -> None:
+    def __init__(
+        self,
+        registry: WebhookRegistry,
+        settings: DeliverySettings | None = None,
+        log: AttemptLog | None = None,
+    ) -> None:
         self.registry = registry
         self._initial = settings or DeliverySettings()
         self.settings = dataclasses.replace(self._initial)
-        self.log = AttemptLog()
+        self.log = log or AttemptLog()  # the worker's reports it to the API process
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -148,19 +153,6 @@ class WebhookDispatcher:
         while (left := due - time.monotonic() - (self._skipped - skipped_before)) > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), left)
-
-    def delete(self, msn: str, webhook_id: str) -> None:
-        """deleteWebhook: its queued events are dropped before their next attempt."""
-        self.registry.delete(msn, webhook_id)
-        self.log.forget(webhook_id)
-
-    def to_control_json(self, msn: str | None = None) -> dict[str, Any]:
-        """GET /_sim/webhooks: registrations (no secrets) with their delivery attempts."""
-        webhooks = [
-            {"msn": r.msn, **r.to_json(), "createdAt": iso(r.created_at), **self.log.to_json(r.id)}
-            for r in self.registry.list(msn)
-        ]
-        return {"settings": self.settings.to_json(), "webhooks": webhooks}
 
     def _cancel_all(self) -> None:
         for task in list(self._tasks):

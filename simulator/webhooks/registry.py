@@ -117,6 +117,19 @@ class WebhookRegistry:
             self._msns[msn] = self._msns.get(msn, 0) + 1
         return reg
 
+    def add(self, reg: Registration) -> None:
+        """A registration made elsewhere (the delivery worker's copy of the API's registry)."""
+        with self._lock:
+            if reg.id not in self._by_id:
+                self._msns[reg.msn] = self._msns.get(reg.msn, 0) + 1
+            self._by_id[reg.id] = reg
+
+    def remove(self, webhook_id: str) -> None:
+        with self._lock:
+            reg = self._by_id.pop(webhook_id, None)
+            if reg is not None:
+                self._msns[reg.msn] -= 1
+
     def list(self, msn: str | None = None) -> list[Registration]:
         with self._lock:
             return [r for r in self._by_id.values() if msn in (None, r.msn)]

@@ -44,3 +44,8 @@ def updated_settings(settings: DeliverySettings, body: Any) -> DeliverySettings:
         else:
             raise ex.field_error(name, f"{name} is not a setting or is out of range.")
     return dataclasses.replace(settings, **changes)
+
+
+def settings_message(op: str, settings: DeliverySettings) -> dict[str, Any]:
+    """The worker's instruction carrying the settings (op "settings" or "reset")."""
+    return {"op": op, "settings": dataclasses.asdict(settings)}

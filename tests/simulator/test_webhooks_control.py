@@ -64,10 +64,8 @@ def test_clock_advance__brings_a_pending_retry_forward(sim: SimulatorServer) -> 
         assert requests.post(url, json=advance, timeout=10).status_code == 200
         first, second = receiver.wait_for(2)
         assert first.body == second.body
-        body = requests.get(f"{sim.base_url}/_sim/webhooks", timeout=10).json()
-        [listed] = body["webhooks"]
-        assert listed["id"] == hook["id"]
-        assert [a["status"] for a in listed["attempts"]] == [503, 200]
+        attempts = wait_for_attempts(sim.base_url, hook["id"], 2)
+        assert [a["status"] for a in attempts] == [503, 200]
 
 
 def test_cli__webhook_settings() -> None:

@@ -96,7 +96,7 @@ def test_delivery__refused_first_attempt_retried_with_same_body(fast: SimulatorS
         assert names == ["CREATED", "CREATED", "CREATED", "AUTHORIZED"]  # AUTHORIZED waited
         assert received[0].body == received[1].body == received[2].body
         assert all(verify(hook["secret"], d) for d in received)
-        attempts = control(fast)[hook["id"]]["attempts"]
+        attempts = wait_for_attempts(fast.base_url, hook["id"], 4)
         assert [(a["attempt"], a["status"], a["outcome"]) for a in attempts[:3]] == [
             (1, 500, "failed"),
             (2, 404, "failed"),
@@ -106,13 +106,13 @@ def test_delivery__refused_first_attempt_retried_with_same_body(fast: SimulatorS
 
 
 def test_delivery__no_answer_in_time_is_a_failure(fast: SimulatorServer) -> None:
-    fast.webhooks.settings.timeout_seconds = 0.2
+    fast.webhooks.settings = DeliverySettings(retry_scale=0.001, timeout_seconds=0.2)
     api = Api(fast)
     with receivers(Receiver(hang=True)) as (receiver,):
         hook = register(api, receiver.url, [CREATED])
         assert api.create().status_code == 201
         receiver.wait_for(2)  # the first attempt timed out, so a second one came
-        attempts = control(fast)[hook["id"]]["attempts"]
+        attempts = wait_for_attempts(fast.base_url, hook["id"], 1)
         assert attempts[0]["status"] is None and "no answer" in attempts[0]["error"]
 
 
