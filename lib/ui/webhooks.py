@@ -125,8 +125,12 @@ def ensure_registered(client: EPaymentClient, settings: Settings) -> str | None:
             return None
         try:
             listed = {w.get("id") for w in (client.list_webhooks().data or {}).get("webhooks", [])}
-            if local.registered.get(key) in listed:
+            known = local.registered.get(key)
+            if known in listed:
                 return None
+            if known:  # the simulator was reset: the secret is void, and a seeded simulator
+                local.receiver.remove_registration(known)  # repeats pspReferences, which the
+                local.receiver.clear()  # dedupe memory would take for duplicates
             ours = register_receiver(client, receiver_url(settings), EPAYMENT_EVENTS)
             local.registered[key] = str(ours.id)
         except (EPaymentError, ValueError) as err:

@@ -125,6 +125,21 @@ def test_a_refused_delivery_is_retried_and_then_verified(app, simulator, setting
     assert created["next retry"].iloc[0] is not None
 
 
+def test_a_simulator_reset_is_followed_by_a_new_registration(app, simulator, settings) -> None:
+    receiver_url = local_webhooks().receiver.url_for(settings.merchant_serial_number)
+    before = app(WEBHOOKS).session_state.client.list_webhooks().data["webhooks"]
+    old = next(w["id"] for w in before if w["url"] == receiver_url)
+    simulator.reset()  # forgets every registration
+    at = app(WEBHOOKS)  # the next session finds ours gone and registers it again
+    assert not unexpected(at)
+    listed = at.session_state.client.list_webhooks().data["webhooks"]
+    assert [w["url"] for w in listed] == [receiver_url]
+    known = {r.id for r in local_webhooks().receiver.registrations}
+    assert listed[0]["id"] in known
+    assert old not in known  # the void secret is dropped
+    approved_payment(at, simulator, settings)  # verified with the new secret
+
+
 def test_outside_the_simulator_a_public_url_is_asked_for(app, settings) -> None:
     custom = dataclasses.replace(settings, target="custom")  # the simulator as any other API
     at = app(None, settings=custom)
