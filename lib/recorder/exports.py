@@ -122,12 +122,17 @@ def write_xlsx(data: Exportable, dest: Destination) -> None:
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
     # Cells are written as data, never formulas: a body starting with "=" stays text.
-    rows = zip(*_excel_cells(frame), strict=True)
+    cells = _excel_cells(frame)
     target = os.fspath(dest) if isinstance(dest, str | os.PathLike) else dest
     if isinstance(target, str):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     width, count = len(frame.columns), len(frame)
-    stream_rows(skeleton, target, rows, width=width, count=count, stamp=stamp.xf_index)
+    # Zip64 only when the sheet may pass 2 GiB (4 bytes a character at worst, plus the tags):
+    # very old Excel versions warn about Zip64 entries.
+    text = sum(len(v) for column in cells for v in column if isinstance(v, str))
+    zip64 = 4 * text + 80 * width * count >= 2**31
+    rows = zip(*cells, strict=True)
+    stream_rows(skeleton, target, rows, width=width, count=count, stamp=stamp.xf_index, zip64=zip64)
 
 
 @dataclass(frozen=True)

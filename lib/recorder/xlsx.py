@@ -66,10 +66,12 @@ def stream_rows(
     width: int,
     count: int,
     stamp: int,
+    zip64: bool = False,
 ) -> None:
     """Copy the `skeleton` workbook to `dest`, with `rows` appended to its first sheet's data.
 
-    `stamp` is the xf index of the date format; `count` rows of `width` columns (for dimension).
+    `stamp` is the xf index of the date format; `count` rows of `width` columns (for dimension);
+    `zip64` when the sheet may pass 2 GiB (the size of a streamed entry is not known ahead).
     """
     with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(dest, "w") as out:
         for info in source.infolist():
@@ -80,7 +82,7 @@ def stream_rows(
             head, tail = source.read(info).decode("utf-8").split("</sheetData>", 1)
             last = f"{xl_col_to_name(max(width - 1, 0))}{count + 1}"
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', head, count=1)
-            with out.open(info, "w", force_zip64=True) as sheet:
+            with out.open(info, "w", force_zip64=zip64) as sheet:
                 sheet.write(head.encode("utf-8"))
                 batch: list[str] = []
                 for row in _rows(rows, width, stamp):
