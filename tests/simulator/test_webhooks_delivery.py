@@ -173,3 +173,19 @@ def test_delivery__burst_of_1000_events_exactly_once(fast: SimulatorServer) -> N
             stats = control(fast)[hook["id"]]
             assert (stats["delivered"], stats["failedAttempts"], stats["pending"]) == (1000, 0, 0)
             assert len(receiver.received) == 1000  # no attempt beyond the 1000 delivered
+
+
+def test_delivery__worker_that_dies_is_restarted(fast: SimulatorServer) -> None:
+    api = Api(fast)
+    with receivers(Receiver()) as (receiver,):
+        hook = register(api, receiver.url, ALL)
+        api.authorized()
+        receiver.wait_for(2)
+        worker = fast.webhooks._process
+        assert worker is not None
+        worker.kill()
+        worker.wait(10)
+        reference = api.authorized()  # the next message finds it dead and starts another
+        received = receiver.wait_for(4)
+        assert [d.json()["reference"] for d in received[2:]] == [reference] * 2
+        assert all(verify(hook["secret"], d) for d in received)
