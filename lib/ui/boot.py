@@ -55,4 +55,7 @@ def start_webhooks() -> None:
     if ss.settings.target != "simulator" or ss.get("webhooks_checked"):
         return
     ss.webhooks_checked = True
-    ss.webhooks_problem = ensure_registered(ss.client, ss.settings)
+    try:
+        ss.webhooks_problem = ensure_registered(ss.client, ss.settings)
+    except OSError as err:  # no port for the receiver: the dashboard still works without it
+        ss.webhooks_problem = f"The webhook receiver could not start: {err}"

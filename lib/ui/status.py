@@ -72,7 +72,11 @@ def webhook_rows(reference: str) -> list[dict] | None:
     ss = st.session_state
     if ss.settings.target != "simulator":
         return None
-    deliveries = [d for d in local_webhooks().receiver.deliveries() if reference_of(d) == reference]
+    try:
+        received = local_webhooks().receiver.deliveries()
+    except OSError:  # the receiver could not start (boot says why): polling still works
+        return None
+    deliveries = [d for d in received if reference_of(d) == reference]
     polls = ss.recorder.exchanges(reference=reference, operation="get_payment")
     polls += ss.recorder.exchanges(reference=reference, operation="get_payment_event_log")
     return arrival_rows(deliveries, polls)
