@@ -64,13 +64,28 @@ def battery(sim: SimulatorServer, recorder: Recorder) -> list[Exchange]:
 
 
 def big_log(seed: list[Exchange], rows: int) -> list[Exchange]:
-    """`rows` exchanges: the real battery log repeated, with fresh ids and later times."""
+    """`rows` exchanges: the real battery log repeated, with fresh ids, later times and, per
+    copy, references of their own (a real log of that size holds thousands of payments)."""
     span = seed[-1].started_at - seed[0].started_at + timedelta(seconds=1)
     out = []
     for i in range(rows):
-        base = seed[i % len(seed)]
-        out.append(replace(base, id=i + 1, started_at=base.started_at + span * (i // len(seed))))
+        copy, base = divmod(i, len(seed))
+        base = seed[base]
+        out.append(_renamed(base, f"-{copy}") if copy else base)
+        out[-1] = replace(out[-1], id=i + 1, started_at=base.started_at + span * copy)
     return out
+
+
+def _renamed(ex: Exchange, suffix: str) -> Exchange:
+    if not ex.reference:
+        return ex
+    new = ex.reference[: 64 - len(suffix)] + suffix
+
+    def swap(text: str | None) -> str | None:
+        return text.replace(ex.reference, new) if text else text
+
+    return replace(ex, reference=new, url=swap(ex.url), request_body=swap(ex.request_body),
+                   response_body=swap(ex.response_body))  # fmt: skip
 
 
 def export(write: Callable[[list[Exchange], io.BytesIO], None], log: list[Exchange]) -> int:
