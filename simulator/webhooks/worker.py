@@ -17,7 +17,7 @@ from simulator.webhooks.delivery import DeliveryEngine
 from simulator.webhooks.registry import Registration, WebhookRegistry
 from simulator.webhooks.settings import DeliverySettings
 
-NICENESS = 10
+NICENESS = 10  # background work: the API process comes first for CPU
 FLUSH_SECONDS = 0.02  # reports are batched: one write per 20 ms, not one per attempt
 
 
@@ -84,7 +84,7 @@ def apply(engine: DeliveryEngine, message: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    with contextlib.suppress(OSError):  # background work: the API's process comes first for CPU
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on Windows
         os.nice(NICENESS)
     log = PipeLog(sys.stdout)
     engine = DeliveryEngine(WebhookRegistry(), log=log)
