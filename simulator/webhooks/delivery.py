@@ -56,8 +56,8 @@ async def _open_session() -> aiohttp.ClientSession:
 
 
 class DeliveryEngine:
-    """`notify` is the backend listener: it only hands the event to the delivery loop (O(1), no
-    I/O, never blocks the API). Each (registration, reference) pair has its own queue and task, so
+    """`notify` (fed by the worker from the simulator's events) only hands the event to the
+    delivery loop (O(1), no I/O). Each (registration, reference) pair has its own queue and task, so
     a failing event holds back later events of that payment for that registration only; a
     semaphore per registration bounds its attempts, so a hanging receiver stalls only itself.
     x-ms-date is the real wall-clock time of each attempt (re-signed per attempt, as the real
@@ -73,7 +73,7 @@ class DeliveryEngine:
         self.registry = registry
         self._initial = settings or DeliverySettings()
         self.settings = dataclasses.replace(self._initial)
-        self.log = log or AttemptLog()  # the worker's reports it to the API process
+        self.log = log or AttemptLog()  # the worker's PipeLog reports to the API process
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -83,7 +83,7 @@ class DeliveryEngine:
         self._skipped = 0.0  # real seconds of retry waits skipped by /_sim/clock/advance
         self._wake = asyncio.Event()  # set (and replaced) on every advance: sleepers recheck
 
-    # --- lifecycle (called by SimulatorServer) -------------------------------------------------
+    # --- lifecycle (called by the worker) -------------------------------------------------------
 
     def start(self) -> None:
         if self._thread is not None:
