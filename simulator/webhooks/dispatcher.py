@@ -199,3 +199,4 @@ class WebhookDispatcher:
                 self.log.record(webhook_id, report["entry"], report["final"])
             elif report["op"] == "dropped":
                 self.log.dropped(webhook_id, report["n"])
+            time.sleep(0)  # let a waiting API thread have the GIL between reports
