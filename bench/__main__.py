@@ -8,7 +8,7 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import load, wrk
+from bench import load, webhooks, wrk
 from bench.server import Target, simulator_process
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
@@ -88,26 +88,48 @@ def bench_flow(target: Target, headers: dict[str, str], args: argparse.Namespace
     return [*rows, whole]
 
 
+def bench_webhooks(
+    target: Target, headers: dict[str, str], args: argparse.Namespace
+) -> tuple[list[Row], str]:
+    """create -> approve -> capture at a steady pace, without webhooks and with 25 registrations
+    on slow receivers, blocks interleaved (bench/webhooks.py); the rows and the verdict."""
+    result = webhooks.run(target, headers, rate=args.webhook_rate, seconds=args.seconds)
+    tool = f"aiohttp {args.webhook_rate:g}/s"
+    without, hooked = result.without, result.with_hooks
+    rows = [
+        Row.of("paced flow, no webhooks", tool, without.all, without.errors, without.elapsed),
+        Row.of("paced flow, 25 webhooks", tool, hooked.all, hooked.errors, hooked.elapsed),
+    ]
+    return rows, result.verdict()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=int, default=8, help="measured time per scenario")
     parser.add_argument("--connections", type=int, default=32, help="GET connections")
     parser.add_argument("--flow-concurrency", type=int, default=16, help="flows in flight")
     parser.add_argument("--no-wrk", action="store_true", help="GET load from Python, not wrk")
+    parser.add_argument("--webhook-rate", type=float, default=10.0, help="flows/s, webhook run")
+    parser.add_argument(
+        "--no-webhooks", dest="webhooks", action="store_false", help="skip the webhook comparison"
+    )
     args = parser.parse_args()
 
     with simulator_process() as target:
         headers = target.api_headers(target.token())
         get = bench_get(target, headers, args)
         flow = bench_flow(target, headers, args)
+        hooks, hooks_verdict = bench_webhooks(target, headers, args) if args.webhooks else ([], "")
 
     print(
         f"\nePayment simulator on 127.0.0.1 (own process, rate limits off), {os.cpu_count()} CPUs;"
     )
     print(f"{args.seconds} s per scenario after a 1 s warm-up; 'whole flow' counts flows")
-    print(f"\n{table([get, *flow])}\n")
+    print(f"\n{table([get, *flow, *hooks])}\n")
     verdict = "met" if get.rate >= GET_TARGET else "NOT met"
     print(f"target >= {GET_TARGET} GET/s: {verdict} ({get.rate:.0f} GET/s)")
+    if hooks_verdict:
+        print(hooks_verdict)
 
 
 if __name__ == "__main__":
