@@ -288,7 +288,10 @@ def target_note(settings: Settings) -> None:
         )
         return
     st.markdown(f"This dashboard's receiver: `{receiver_url(settings)}`")
-    st.caption(f"Registered for every ePayment event at start-up; its secret is {SECRET_NOTE}.")
+    if auto_registration_off(settings):
+        st.caption("You deleted its registration: no webhooks arrive until you register it again.")
+    else:
+        st.caption(f"Registered for every ePayment event at start-up; its secret is {SECRET_NOTE}.")
     if st.session_state.get("webhooks_problem"):
         st.warning(st.session_state.webhooks_problem)
 

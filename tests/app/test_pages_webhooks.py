@@ -100,6 +100,7 @@ def test_deleting_the_receiver_offers_to_register_it_again(app, settings) -> Non
     assert not unexpected(at)
     listed = at.session_state.client.list_webhooks().data["webhooks"]
     assert receiver_url not in [w["url"] for w in listed]
+    assert "You deleted its registration" in texts(at)
     at.button(key="wh_reregister").click().run()
     assert not unexpected(at)
     listed = at.session_state.client.list_webhooks().data["webhooks"]
