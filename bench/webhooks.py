@@ -162,7 +162,7 @@ def run(
     rate: float = 10.0,
     seconds: float = 8.0,
     delay: float = 0.2,
-    blocks: int = 4,
+    blocks: int = 8,
 ) -> Comparison:
     """A warm-up, then blocks of `seconds * 2 / blocks` at the same pace, alternately without
     webhooks and with `registrations` on receivers answering after `delay` s, so drift in the
