@@ -189,3 +189,21 @@ def test_delivery__worker_that_dies_is_restarted(fast: SimulatorServer) -> None:
         received = receiver.wait_for(4)
         assert [d.json()["reference"] for d in received[2:]] == [reference] * 2
         assert all(verify(hook["secret"], d) for d in received)
+
+
+def test_delivery__given_up_after_the_horizon_then_the_queue_moves_on(
+    fast: SimulatorServer,
+) -> None:
+    """A 5 s horizon on the schedule (2 s, 2 s, ...): the third failure is the last attempt."""
+    fast.webhooks.settings = DeliverySettings(retry_scale=0.001, give_up_seconds=5)
+    api = Api(fast)
+    with receivers(Receiver(statuses=(500, 500, 500))) as (receiver,):
+        hook = register(api, receiver.url, ALL)
+        api.authorized()
+        names = [d.json()["name"] for d in receiver.wait_for(4)]
+        assert names == ["CREATED"] * 3 + ["AUTHORIZED"]
+        attempts = wait_for_attempts(fast.base_url, hook["id"], 4)
+        assert [a["outcome"] for a in attempts] == ["failed", "failed", "gave_up", "delivered"]
+        assert attempts[2]["nextRetryAt"] is None
+        stats = control(fast)[hook["id"]]
+        assert (stats["gaveUp"], stats["delivered"], stats["pending"]) == (1, 1, 0)
