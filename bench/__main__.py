@@ -8,7 +8,7 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import load, webhooks, wrk
+from bench import load, qa, webhooks, wrk
 from bench.server import Target, simulator_process
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
@@ -113,6 +113,9 @@ def main() -> None:
     parser.add_argument(
         "--no-webhooks", dest="webhooks", action="store_false", help="skip the webhook comparison"
     )
+    parser.add_argument(
+        "--no-qa", dest="qa", action="store_false", help="skip the QA battery and exports"
+    )
     args = parser.parse_args()
 
     with simulator_process() as target:
@@ -130,6 +133,8 @@ def main() -> None:
     print(f"target >= {GET_TARGET} GET/s: {verdict} ({get.rate:.0f} GET/s)")
     if hooks_verdict:
         print(hooks_verdict)
+    if args.qa:
+        qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
 
 
 if __name__ == "__main__":
