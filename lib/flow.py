@@ -165,6 +165,15 @@ def check_create(form: CreateForm) -> CreateCheck:
     return check
 
 
+def reused_reference_message(reference: str) -> str:
+    """Why the create form refuses a reference this session already created a payment with."""
+    return (
+        f"Reference: {reference} was already sent from this form; the API would answer 409 "
+        '"Reference exists". The field now holds a new one (tick Send even if the check '
+        "fails to see the refusal)."
+    )
+
+
 def create_kwargs(form: CreateForm, minor: int | None, phone: str) -> dict[str, Any]:
     """The create_payment arguments as the form says, also when the check failed (send anyway)."""
     kwargs: dict[str, Any] = {

@@ -2,16 +2,14 @@
 
 import streamlit as st
 
-from lib.epayment import new_reference
-from lib.flow import CURRENCIES, USER_FLOWS, CreateForm, check_create, problem_field_errors
-from lib.ui import session
-from lib.ui.exchange import run_step, show_outcome
+from lib.flow import CURRENCIES, USER_FLOWS, CreateForm
+from lib.ui.create import prepare_reference, submit_create
+from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
 
 step_header("create")
 ss = st.session_state
-ss.setdefault("create_reference", new_reference(f"epl-{ss.settings.merchant_serial_number}"))
-ss.setdefault("create_errors", {})
+prepare_reference()
 with st.form("create_form"):
     left, middle, right = st.columns([2, 1, 2])
     amount = left.text_input("Amount (kroner)", "10.00", key="create_amount")
@@ -38,20 +36,7 @@ with st.form("create_form"):
     )
 if submitted:
     form = CreateForm(amount, currency, phone, reference, return_url, flow, description)
-    check = check_create(form)
-    ss.create_errors = dict(check.errors)
-    if check.ok or anyway:
-        result = run_step(
-            "create", "Creating the payment…", ss.client.create_payment, **check.kwargs
-        )
-        if result is not None:
-            session.set_payment(result.reference, (result.data or {}).get("redirectUrl"))
-            session.refresh_payment()
-            st.toast(f"Payment {result.reference} created.", icon=":material/check_circle:")
-        else:
-            err = ss.outcomes["create"]["error"]
-            for name, said in problem_field_errors(getattr(err, "problem", None)).items():
-                ss.create_errors[name] = f"{ss.create_errors.get(name, '')} {said}".strip()
+    submit_create(form, anyway)
 for message in ss.create_errors.values():
     st.error(message, icon=":material/edit:")
 if ss.reference and not ss.create_errors:

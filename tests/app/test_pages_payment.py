@@ -23,6 +23,27 @@ def test_create_payment_with_the_prefilled_form(app) -> None:
     assert at.session_state.payment["state"] == "CREATED"
     assert at.session_state.outcomes["create"]["exchange"].status == 201
     assert f"Current payment: **{reference}**" in texts(at)
+    # The form now offers the next reference, so a second click creates a second payment.
+    following = at.text_input(key="create_reference").value
+    assert following.startswith("epl-") and following != reference
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference == following
+    logged = at.session_state.recorder.exchanges(operation="create_payment")
+    assert [e.status for e in logged] == [201, 201]
+
+
+def test_create_never_resends_a_reference_it_already_sent(app) -> None:
+    at = app(CREATE)
+    reference = at.text_input(key="create_reference").value
+    at.button(key="create_go").click().run()
+    at.text_input(key="create_reference").input(reference)  # as a double submit would send it
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    assert f"Reference: {reference} was already sent" in " ".join(e.value for e in at.error)
+    assert at.text_input(key="create_reference").value != reference
+    logged = at.session_state.recorder.exchanges(operation="create_payment")
+    assert [e.status for e in logged] == [201]
 
 
 def test_create_checks_each_field_before_sending(app) -> None:
