@@ -233,6 +233,30 @@ def refundable(aggregate: Mapping[str, Any] | None) -> int:
     return max(0, amount_of(aggregate, "capturedAmount") - amount_of(aggregate, "refundedAmount"))
 
 
+def nothing_left(
+    step: str, aggregate: Mapping[str, Any] | None, currency: str = "NOK"
+) -> str | None:
+    """Why capture or refund has nothing to send (with the amounts), or None when it has.
+
+    Sending `value: 0` only earns a 400 from the API, so the page says this instead.
+    """
+
+    def money(name: str) -> str:
+        return format_minor(amount_of(aggregate, name), currency)
+
+    if step == "capture" and not remaining_capturable(aggregate):
+        return (
+            f"Nothing left to capture: authorized {money('authorizedAmount')}, captured "
+            f"{money('capturedAmount')}, cancelled {money('cancelledAmount')}."
+        )
+    if step == "refund" and not refundable(aggregate):
+        return (
+            f"Nothing left to refund: captured {money('capturedAmount')}, refunded "
+            f"{money('refundedAmount')}."
+        )
+    return None
+
+
 def is_final(state: str | None) -> bool:
     return state in FINAL_STATES
 

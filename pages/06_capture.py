@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from lib.epayment import to_minor
-from lib.flow import format_minor, remaining_capturable
+from lib.flow import format_minor, nothing_left, remaining_capturable
 from lib.ui import session
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import next_step, step_header
+from lib.ui.money import amount_choice
 from lib.ui.status import aggregate_metrics
 
 if step_header("capture"):
@@ -15,23 +15,16 @@ if step_header("capture"):
     remaining = remaining_capturable(ss.payment.get("aggregate"))
     aggregate_metrics(ss.payment)
     st.markdown(f"Still reserved and not captured: **{format_minor(remaining, currency)}**")
-    full = (
-        st.radio(
-            "How much?", ["Everything left", "Part of it"], key="capture_mode", horizontal=True
-        )
-        == "Everything left"
-    )
-    amount = st.number_input(
-        f"Amount to capture ({currency})",
-        min_value=0.0,
-        step=1.0,
-        value=remaining / 100,
-        format="%.2f",
-        key="capture_amount",
-        disabled=full,
-    )
-    if st.button("Capture", key="capture_go", type="primary", icon=":material/payments:"):
-        minor = remaining if full else to_minor(f"{amount:.2f}")
+    minor = amount_choice("capture", remaining, currency, "Everything left", "capture")
+    if empty := nothing_left("capture", ss.payment.get("aggregate"), currency):
+        st.warning(empty, icon=":material/block:")
+    if st.button(
+        "Capture",
+        key="capture_go",
+        type="primary",
+        disabled=bool(empty),
+        icon=":material/payments:",
+    ):
         result = run_step(
             "capture",
             f"Capturing {format_minor(minor, currency)}…",

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from lib.epayment import to_minor
-from lib.flow import format_minor, refundable
+from lib.flow import format_minor, nothing_left, refundable
 from lib.ui import session
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import next_step, step_header
+from lib.ui.money import amount_choice
 from lib.ui.status import aggregate_metrics
 
 if step_header("refund"):
@@ -15,23 +15,12 @@ if step_header("refund"):
     left = refundable(ss.payment.get("aggregate"))
     aggregate_metrics(ss.payment)
     st.markdown(f"Captured and not yet refunded: **{format_minor(left, currency)}**")
-    full = (
-        st.radio(
-            "How much?", ["Everything captured", "Part of it"], key="refund_mode", horizontal=True
-        )
-        == "Everything captured"
-    )
-    amount = st.number_input(
-        f"Amount to refund ({currency})",
-        min_value=0.0,
-        step=1.0,
-        value=left / 100,
-        format="%.2f",
-        key="refund_amount",
-        disabled=full,
-    )
-    if st.button("Refund", key="refund_go", type="primary", icon=":material/undo:"):
-        minor = left if full else to_minor(f"{amount:.2f}")
+    minor = amount_choice("refund", left, currency, "Everything captured", "refund")
+    if empty := nothing_left("refund", ss.payment.get("aggregate"), currency):
+        st.warning(empty, icon=":material/block:")
+    if st.button(
+        "Refund", key="refund_go", type="primary", disabled=bool(empty), icon=":material/undo:"
+    ):
         result = run_step(
             "refund",
             f"Refunding {format_minor(minor, currency)}…",

@@ -31,8 +31,14 @@ def test_capture_defaults_to_the_remaining_amount(app, authorized) -> None:
     assert metrics(at)["Captured"] == "NOK 4.00"
     assert "Still reserved and not captured: **NOK 6.00**" in texts(at)
     at.radio(key="capture_mode").set_value("Everything left").run()
+    assert at.number_input(key="capture_amount").value == 6.0  # what is left, not the 4.00 typed
     at.button(key="capture_go").click().run()
     assert metrics(at)["Captured"] == "NOK 10.00"
+    # Nothing left: no `value: 0` to send (the API would answer 400), and the field says 0.00.
+    assert at.number_input(key="capture_amount").value == 0.0
+    assert at.button(key="capture_go").disabled
+    warning = " ".join(w.value for w in at.warning)
+    assert "Nothing left to capture: authorized NOK 10.00, captured NOK 10.00" in warning
 
 
 def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None:
@@ -65,6 +71,21 @@ def test_refund_part_of_what_was_captured(app, client, authorized) -> None:
     assert not unexpected(at)
     assert metrics(at)["Refunded"] == "NOK 2.50"
     assert "Captured and not yet refunded: **NOK 3.50**" in texts(at)
+
+
+def test_refund_has_nothing_to_send_once_all_is_refunded(app, client, authorized) -> None:
+    client.capture_payment(authorized, 600)
+    at = app(REFUND, reference=authorized)
+    assert not at.button(key="refund_go").disabled
+    at.button(key="refund_go").click().run()
+    assert not unexpected(at)
+    assert metrics(at)["Refunded"] == "NOK 6.00"
+    assert at.number_input(key="refund_amount").value == 0.0
+    assert at.button(key="refund_go").disabled
+    warning = " ".join(w.value for w in at.warning)
+    assert "Nothing left to refund: captured NOK 6.00, refunded NOK 6.00." in warning
+    refunds = at.session_state.recorder.exchanges(operation="refund_payment")
+    assert [e.status for e in refunds] == [200]
 
 
 def test_refund_needs_a_capture_first(app, authorized) -> None:

@@ -9,6 +9,7 @@ from lib.flow import (
     check_create,
     format_minor,
     missing_step,
+    nothing_left,
     problem_field_errors,
     refundable,
     remaining_capturable,
@@ -121,3 +122,14 @@ def test_missing_step__names_the_earlier_step() -> None:
     assert missing_step("capture", "ref-12345678", authorized) is None
     assert missing_step("refund", "ref-12345678", authorized).key == "capture"
     assert missing_step("cancel", "ref-12345678", created) is None
+
+
+def test_nothing_left__names_the_amounts_when_there_is_nothing_to_send() -> None:
+    assert nothing_left("capture", agg(1000, captured=400)) is None
+    assert nothing_left("capture", agg(1000, captured=400, cancelled=600)) == (
+        "Nothing left to capture: authorized NOK 10.00, captured NOK 4.00, cancelled NOK 6.00."
+    )
+    assert nothing_left("refund", agg(1000, captured=400, refunded=100)) is None
+    assert nothing_left("refund", agg(1000, captured=400, refunded=400), "DKK") == (
+        "Nothing left to refund: captured DKK 4.00, refunded DKK 4.00."
+    )

@@ -1,0 +1,29 @@
+"""Capture and refund share one amount choice: everything left, or a part of it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.epayment import to_minor
+
+
+def amount_choice(prefix: str, left: int, currency: str, everything: str, verb: str) -> int:
+    """The radio and the amount field; the amount in minor units the button would send."""
+    ss = st.session_state
+    full = (
+        st.radio("How much?", [everything, "Part of it"], key=f"{prefix}_mode", horizontal=True)
+        == everything
+    )
+    key = f"{prefix}_amount"
+    if full or key not in ss:
+        # The (disabled) field shows what "everything" means now, never a stale earlier value.
+        ss[key] = left / 100
+    amount = st.number_input(
+        f"Amount to {verb} ({currency})",
+        min_value=0.0,
+        step=1.0,
+        format="%.2f",
+        key=key,
+        disabled=full or not left,
+    )
+    return left if full else to_minor(f"{amount:.2f}")
