@@ -257,6 +257,23 @@ def nothing_left(
     return None
 
 
+# What a final state means for the customer's side, and how loud to say it (success/warning/info).
+FINAL_OUTCOMES: dict[str, tuple[str, str]] = {
+    "AUTHORIZED": ("success", "the customer approved: the money is reserved, ready to capture."),
+    "ABORTED": ("warning", "the customer rejected it: nothing is reserved."),
+    "EXPIRED": ("warning", "nobody approved it in time: nothing is reserved."),
+    "TERMINATED": ("info", "the merchant cancelled it before the customer approved."),
+}
+
+
+def final_outcome(state: str | None) -> tuple[str, str] | None:
+    """('warning', 'The payment is EXPIRED: nobody approved it in time…'), None if not final."""
+    if state not in FINAL_OUTCOMES:
+        return None
+    kind, meaning = FINAL_OUTCOMES[state]
+    return kind, f"The payment is {state}: {meaning}"
+
+
 def is_final(state: str | None) -> bool:
     return state in FINAL_STATES
 

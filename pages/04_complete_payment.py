@@ -3,7 +3,13 @@
 import streamlit as st
 
 from lib.ui import session
-from lib.ui.complete import force_approve_form, redirect_link, redirect_qr, simulator_user_actions
+from lib.ui.complete import (
+    final_state_message,
+    force_approve_form,
+    redirect_link,
+    redirect_qr,
+    simulator_user_actions,
+)
 from lib.ui.layout import state_badge, step_header
 
 if step_header("complete"):
@@ -15,7 +21,7 @@ if step_header("complete"):
     with right:
         redirect_link(ss.redirect_url)
         if session.payment_is_final():
-            st.success(f"The payment is {session.current_state()}: the customer has acted.")
+            final_state_message(session.current_state())
         elif session.on_simulator():
             simulator_user_actions()
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.flow import final_outcome
 from lib.lab import simulator_act
 from lib.qr import qr_png, qr_svg
 from lib.ui import session
@@ -31,6 +32,14 @@ def redirect_link(url: str | None) -> None:
         st.markdown("**redirectUrl**: send the customer here, unmodified (never in an iframe)")
         st.code(url, language=None, wrap_lines=True)
         st.link_button("Open the landing page", url, icon=":material/open_in_new:")
+
+
+def final_state_message(state: str | None) -> None:
+    """One message per final state: only AUTHORIZED is a success for the shop."""
+    outcome = final_outcome(state)
+    if outcome is not None:
+        kind, text = outcome
+        {"success": st.success, "warning": st.warning, "info": st.info}[kind](text)
 
 
 def simulator_user_actions() -> None:

@@ -85,7 +85,7 @@ def test_complete_shows_qr_and_approves_on_the_simulator(app, client) -> None:
     at.button(key="complete_approve").click().run()
     assert not unexpected(at)
     assert at.session_state.payment["state"] == "AUTHORIZED"
-    assert "The payment is AUTHORIZED" in texts(at)
+    assert "The payment is AUTHORIZED: the customer approved" in at.success[0].value
 
 
 def test_complete_reject_ends_the_payment_aborted(app, client) -> None:
@@ -94,6 +94,22 @@ def test_complete_reject_ends_the_payment_aborted(app, client) -> None:
     at.button(key="complete_reject").click().run()
     assert not unexpected(at)
     assert at.session_state.payment["state"] == "ABORTED"
+    assert not at.success
+    assert "The payment is ABORTED: the customer rejected it" in at.warning[0].value
+
+
+def test_complete_expired_and_terminated_say_what_happened(app, client) -> None:
+    expiring = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(COMPLETE, reference=expiring.reference)
+    at.button(key="complete_expire").click().run()
+    assert not unexpected(at)
+    assert not at.success
+    assert "The payment is EXPIRED: nobody approved it in time" in at.warning[0].value
+    cancelled = client.create_payment(amount=1000, return_url="https://example.com/return")
+    client.cancel_payment(cancelled.reference)
+    at = app(COMPLETE, reference=cancelled.reference)
+    assert not at.success and not at.warning
+    assert "The payment is TERMINATED: the merchant cancelled it" in at.info[0].value
 
 
 def test_status_shows_state_amounts_and_events(app, client, simulator, settings) -> None:

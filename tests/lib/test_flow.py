@@ -7,6 +7,7 @@ import pytest
 from lib.flow import (
     CreateForm,
     check_create,
+    final_outcome,
     format_minor,
     missing_step,
     nothing_left,
@@ -133,3 +134,14 @@ def test_nothing_left__names_the_amounts_when_there_is_nothing_to_send() -> None
     assert nothing_left("refund", agg(1000, captured=400, refunded=400), "DKK") == (
         "Nothing left to refund: captured DKK 4.00, refunded DKK 4.00."
     )
+
+
+def test_final_outcome__one_message_per_final_state() -> None:
+    assert final_outcome("CREATED") is None
+    assert final_outcome("AUTHORIZED")[0] == "success"
+    assert final_outcome("ABORTED") == (
+        "warning",
+        "The payment is ABORTED: the customer rejected it: nothing is reserved.",
+    )
+    assert final_outcome("EXPIRED")[0] == "warning" and "in time" in final_outcome("EXPIRED")[1]
+    assert final_outcome("TERMINATED")[0] == "info"
