@@ -274,6 +274,32 @@ def final_outcome(state: str | None) -> tuple[str, str] | None:
     return kind, f"The payment is {state}: {meaning}"
 
 
+def cancel_outlook(
+    state: str | None, aggregate: Mapping[str, Any] | None, currency: str = "NOK"
+) -> tuple[str, bool]:
+    """What cancelling would do in this state, and whether the API would accept it.
+
+    ABORTED and EXPIRED never reserved anything; TERMINATED is cancelled already (a second cancel
+    is refused). Only CREATED and AUTHORIZED can be cancelled.
+    """
+    left = remaining_capturable(aggregate)
+    if state == "CREATED":
+        return "Not approved yet: cancelling ends the payment as **TERMINATED**.", True
+    if state == "ABORTED":
+        return "The customer rejected this payment: nothing was ever reserved to release.", False
+    if state == "EXPIRED":
+        return "Nobody approved this payment in time: nothing was ever reserved to release.", False
+    if state == "TERMINATED":
+        return "Already cancelled (TERMINATED): there is nothing more to release.", False
+    if state == "AUTHORIZED" and not left:
+        return "Nothing left to release: everything is captured or cancelled.", True
+    return (
+        f"Cancelling releases everything not captured: **{format_minor(left, currency)}**"
+        " (always the whole remainder, never a chosen amount).",
+        True,
+    )
+
+
 def is_final(state: str | None) -> bool:
     return state in FINAL_STATES
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.flow import format_minor, remaining_capturable
+from lib.flow import cancel_outlook
 from lib.ui import session
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import state_badge, step_header
@@ -14,16 +14,19 @@ if step_header("cancel"):
     currency = (payment.get("amount") or {}).get("currency", "NOK")
     state_badge(session.current_state())
     aggregate_metrics(payment)
-    if session.current_state() == "CREATED":
-        st.markdown("Not approved yet: cancelling ends the payment as **TERMINATED**.")
-    elif not (left := remaining_capturable(payment.get("aggregate"))):
-        st.markdown("Nothing left to release: everything is captured or cancelled.")
-    else:
-        st.markdown(
-            f"Cancelling releases everything not captured: **{format_minor(left, currency)}**"
-            " (always the whole remainder, never a chosen amount)."
-        )
-    if st.button("Cancel the payment", key="cancel_go", type="primary", icon=":material/cancel:"):
+    outlook, accepted = cancel_outlook(session.current_state(), payment.get("aggregate"), currency)
+    st.markdown(outlook)
+    # A refused cancel stays one deliberate click away: seeing the API's refusal is a lesson too.
+    anyway = not accepted and st.checkbox(
+        "Send anyway to see the refusal", key="cancel_send_anyway"
+    )
+    if st.button(
+        "Cancel the payment",
+        key="cancel_go",
+        type="primary",
+        disabled=not (accepted or anyway),
+        icon=":material/cancel:",
+    ):
         result = run_step("cancel", "Cancelling…", ss.client.cancel_payment, ss.reference)
         session.refresh_payment()
         if result is not None:

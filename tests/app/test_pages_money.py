@@ -109,6 +109,27 @@ def test_cancel_before_approval_terminates(app, client) -> None:
     at.button(key="cancel_go").click().run()
     assert not unexpected(at)
     assert at.session_state.payment["state"] == "TERMINATED"
+    # Cancelled already: a second cancel would be refused, so it takes a deliberate opt-in.
+    assert "Already cancelled (TERMINATED)" in texts(at)
+    assert at.button(key="cancel_go").disabled
+    at.checkbox(key="cancel_send_anyway").check().run()
+    at.button(key="cancel_go").click().run()
+    assert not unexpected(at)
+    assert "Cancel refused" in " ".join(e.value for e in at.error)
+    cancels = at.session_state.recorder.exchanges(operation="cancel_payment")
+    assert [e.status >= 400 for e in cancels] == [False, True]
+
+
+def test_cancel_of_a_rejected_payment_says_nothing_was_reserved(
+    app, client, simulator, settings
+) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    simulator.backend.reject(settings.merchant_serial_number, created.reference)
+    at = app(CANCEL, reference=created.reference)
+    assert not unexpected(at)
+    assert "The customer rejected this payment: nothing was ever reserved" in texts(at)
+    assert "everything is captured" not in texts(at)
+    assert at.button(key="cancel_go").disabled
 
 
 def test_request_log_filters_shows_detail_and_exports(app, authorized) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from lib.flow import (
     CreateForm,
+    cancel_outlook,
     check_create,
     final_outcome,
     format_minor,
@@ -145,3 +146,19 @@ def test_final_outcome__one_message_per_final_state() -> None:
     )
     assert final_outcome("EXPIRED")[0] == "warning" and "in time" in final_outcome("EXPIRED")[1]
     assert final_outcome("TERMINATED")[0] == "info"
+
+
+@pytest.mark.parametrize(
+    ("state", "aggregate", "starts", "accepted"),
+    [
+        ("CREATED", agg(), "Not approved yet", True),
+        ("AUTHORIZED", agg(1000, captured=300), "Cancelling releases everything", True),
+        ("AUTHORIZED", agg(1000, captured=1000), "Nothing left to release", True),
+        ("ABORTED", agg(), "The customer rejected", False),
+        ("EXPIRED", agg(), "Nobody approved", False),
+        ("TERMINATED", agg(), "Already cancelled", False),
+    ],
+)
+def test_cancel_outlook__by_state(state: str, aggregate: dict, starts: str, accepted: bool) -> None:
+    said, ok = cancel_outlook(state, aggregate)
+    assert said.startswith(starts) and ok is accepted
