@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import requests
 
 from lib.exchange import Exchange
+from lib.flow import format_minor
 from lib.settings import Settings
+
+# "Capture amount 5000", "the capturable amount 1000", "amount is 100": minor units (øre/cents).
+MINOR_AMOUNT_RE = re.compile(r"\b(amount(?: is| of)?\s+)(\d+)\b(?!\s*\()", re.IGNORECASE)
 
 
 def mask(secret: str | None, keep: int = 4) -> str:
@@ -36,6 +41,30 @@ def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
         values.pop("base_url", None)
     keep = {k: getattr(current, k) for k in ("system_name", "system_version")}
     return Settings.load({}, {}, target=target, **keep, **values)
+
+
+def in_kroner(text: str, currency: str = "NOK") -> str:
+    """'... amount 5000 is higher than ... amount 1000' -> '... amount 5000 (NOK 50.00) ...'.
+
+    The API speaks in minor units; a reader thinks in kroner. The Problem itself stays unchanged.
+    """
+    return MINOR_AMOUNT_RE.sub(
+        lambda m: f"{m.group(1)}{m.group(2)} ({format_minor(int(m.group(2)), currency)})", text
+    )
+
+
+def currency_of(exchange: Exchange | None, default: str = "NOK") -> str:
+    """The currency the request named (amount or modificationAmount), else `default`."""
+    try:
+        body = json.loads(exchange.request_body or "") if exchange is not None else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for name in ("modificationAmount", "amount"):
+            part = body.get(name)
+            if isinstance(part, dict) and isinstance(part.get("currency"), str):
+                return part["currency"]
+    return default
 
 
 def token_info(body: Mapping[str, Any] | None, now: float) -> dict[str, Any]:

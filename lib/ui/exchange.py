@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.epayment import ApiResult, EPaymentError
 from lib.exchange import Exchange
-from lib.lab import example_call
+from lib.lab import currency_of, example_call, in_kroner
 from lib.recorder.curl import to_curl
 
 
@@ -58,7 +58,10 @@ def show_exchange(exchange: Exchange | None, *, key: str = "x") -> None:
 def show_error(err: Exception) -> None:
     """A refusal in plain words, the Problem JSON to look into; never a traceback."""
     if isinstance(err, EPaymentError):
-        st.error(str(err), icon=":material/block:")
+        payment = st.session_state.get("payment")
+        amount = payment.get("amount") if isinstance(payment, dict) else None
+        default = (amount or {}).get("currency", "NOK")
+        st.error(in_kroner(str(err), currency_of(err.exchange, default)), icon=":material/block:")
         if err.problem:
             with st.expander("Problem detail from the API"):
                 st.json(err.problem)

@@ -47,8 +47,12 @@ def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None
     at.number_input(key="capture_amount").set_value(20.0).run()
     at.button(key="capture_go").click().run()
     assert not unexpected(at)
-    assert "Capture refused" in " ".join(e.value for e in at.error)
+    refusal = " ".join(e.value for e in at.error)
+    assert "Capture refused" in refusal
+    assert "amount 2000 (NOK 20.00)" in refusal and "amount 1000 (NOK 10.00)" in refusal
     assert any(x.label == "Problem detail from the API" for x in at.expander)
+    problem = at.session_state.outcomes["capture"]["error"].problem
+    assert "NOK" not in problem["detail"]  # the API's own words stay as they are
     assert at.session_state.outcomes["capture"]["exchange"].status >= 400
     assert metrics(at)["Captured"] == "NOK 0.00"
 

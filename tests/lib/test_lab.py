@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib.exchange import Exchange
 from lib.lab import (
     countdown,
+    currency_of,
     example_call,
     filter_log,
+    in_kroner,
     mask,
     settings_from_form,
     simulator_act,
@@ -100,3 +103,22 @@ def test_qr_codes() -> None:
     assert b"<svg" in qr_svg("https://example.com/landing?token=abc")
     with pytest.raises(ValueError):
         qr_png("")
+
+
+def test_in_kroner__adds_kroner_to_minor_amounts_in_a_refusal() -> None:
+    said = "Capture refused: Capture amount 5000 is higher than the capturable amount 1000"
+    assert in_kroner(said) == (
+        "Capture refused: Capture amount 5000 (NOK 50.00) is higher than the capturable "
+        "amount 1000 (NOK 10.00)"
+    )
+    assert in_kroner("Minimum amount is 100", "DKK") == "Minimum amount is 100 (DKK 1.00)"
+    assert in_kroner(in_kroner("amount 5")) == "amount 5 (NOK 0.05)"  # never twice
+    assert in_kroner("Reference exists (409)") == "Reference exists (409)"
+
+
+def test_currency_of__reads_the_request_amount() -> None:
+    capture = Exchange("POST", "u", "capture_payment", request_body='{"modificationAmount": '
+                       '{"currency": "EUR", "value": 1}}')  # fmt: skip
+    assert currency_of(capture) == "EUR"
+    assert currency_of(Exchange("POST", "u", "cancel_payment"), "DKK") == "DKK"
+    assert currency_of(None) == "NOK"
