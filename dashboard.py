@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.flow import STEP_BY_KEY
 from lib.ui.boot import boot
+from lib.ui.deeplink import follow_deep_link, mark_entrypoint_ran
 from lib.ui.layout import guarded
 from lib.ui.sidebar import render_sidebar
 
@@ -26,6 +27,7 @@ def step_page(key: str, default: bool = False) -> st.Page:
 
 if not guarded(boot, read_secrets()):
     st.stop()
+mark_entrypoint_ran()
 page = st.navigation(
     {
         "Get ready": [step_page("setup", default=True), step_page("token")],
@@ -49,5 +51,6 @@ page = st.navigation(
         ],
     }
 )
+follow_deep_link()
 guarded(page.run)
 guarded(render_sidebar)  # after the page, so it shows what the page just did

@@ -6,7 +6,10 @@ from lib.flow import STEPS
 from lib.lab import STATUS_CLASSES, filter_log
 from lib.recorder import EXPORT_FORMATS, export_bytes, summary
 from lib.recorder.frame import dataframe_to_exchanges
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
+
+require_entrypoint(__file__)
 
 st.title("Request log")
 st.markdown(

@@ -4,6 +4,9 @@ import streamlit as st
 
 from lib.checklist import ITEM_IDS
 from lib.ui import checklist as ui
+from lib.ui.deeplink import require_entrypoint
+
+require_entrypoint(__file__)
 
 st.title("Go-live checklist")
 st.markdown(

@@ -6,7 +6,10 @@ import streamlit as st
 
 from lib.qa import SCENARIO_NAMES, scenario_by_name
 from lib.ui import qa
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.sidebar import TARGET_LABELS
+
+require_entrypoint(__file__)
 
 st.title("Verify a sales unit")
 st.markdown(
