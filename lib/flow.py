@@ -304,9 +304,23 @@ def is_final(state: str | None) -> bool:
     return state in FINAL_STATES
 
 
-def steps_done(marks: set[str], payment: Mapping[str, Any] | None) -> set[str]:
-    """Steps done: explicit marks (setup, token, create) plus what the payment itself shows."""
+def steps_done(
+    marks: set[str],
+    payment: Mapping[str, Any] | None,
+    *,
+    settings_ok: bool = False,
+    token_ok: bool = False,
+) -> set[str]:
+    """Steps done: explicit marks plus what the session shows.
+
+    Setup counts when complete settings are active, the token when one was issued with them,
+    also implicitly by a later call (a walk that skipped the buttons still did both steps).
+    """
     done = set(marks)
+    if settings_ok:
+        done.add("setup")
+    if token_ok:
+        done.add("token")
     if payment:
         done.add("create")
         aggregate = payment.get("aggregate")

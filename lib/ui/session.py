@@ -120,7 +120,31 @@ def payment_is_final() -> bool:
 
 def done() -> set[str]:
     ss = st.session_state
-    return steps_done(ss.get("marks", set()), ss.get("payment"))
+    settings = ss.get("settings")
+    return steps_done(
+        ss.get("marks", set()),
+        ss.get("payment"),
+        settings_ok=settings is not None and not settings.problems(),
+        token_ok=token_issued(),
+    )
+
+
+def token_issued() -> bool:
+    """An access token was issued in this run to the active target and MSN (by any step)."""
+    ss = st.session_state
+    settings, recorder = ss.get("settings"), ss.get("recorder")
+    if settings is None or recorder is None:
+        return False
+    for exchange in recorder.exchanges(operation="access_token"):
+        msn = exchange.request_headers.get("Merchant-Serial-Number")
+        same_target = exchange.url.startswith(settings.base_url)
+        if (
+            exchange.status == 200
+            and same_target
+            and msn in (None, settings.merchant_serial_number)
+        ):
+            return True
+    return False
 
 
 def on_simulator() -> bool:

@@ -177,6 +177,23 @@ def test_sidebar_shows_the_payment_and_starts_over(app, authorized) -> None:
     assert at.text_input(key="create_reference").value not in ("", authorized)
 
 
+def test_sidebar_ticks_setup_and_token_fetched_implicitly(app, settings, tmp_path) -> None:
+    from lib.epayment import EPaymentClient
+    from lib.recorder import Recorder
+
+    fresh = app()
+    sidebar = "\n".join(str(e.value) for e in fresh.sidebar.markdown)
+    assert ":material/check_circle: 1. Setup" in sidebar  # the simulator's keys are active
+    recorder = Recorder.open(tmp_path / "walk.sqlite", run_label="apptest")
+    client = EPaymentClient(settings, recorder=recorder)
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    # No "Get an access token" click: create_payment fetched the token by itself.
+    at = app(None, recorder=recorder, client=client, reference=created.reference)
+    sidebar = "\n".join(str(e.value) for e in at.sidebar.markdown)
+    assert ":material/check_circle: 1. Setup" in sidebar
+    assert ":material/check_circle: 2. Access token" in sidebar
+
+
 def test_sidebar_offers_the_last_payment_after_a_reload(app, settings, tmp_path) -> None:
     from lib.epayment import EPaymentClient
     from lib.recorder import Recorder

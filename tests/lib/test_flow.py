@@ -162,3 +162,9 @@ def test_final_outcome__one_message_per_final_state() -> None:
 def test_cancel_outlook__by_state(state: str, aggregate: dict, starts: str, accepted: bool) -> None:
     said, ok = cancel_outlook(state, aggregate)
     assert said.startswith(starts) and ok is accepted
+
+
+def test_steps_done__setup_and_token_without_their_buttons() -> None:
+    assert steps_done(set(), None) == set()
+    assert steps_done(set(), None, settings_ok=True) == {"setup"}
+    assert steps_done(set(), None, settings_ok=True, token_ok=True) == {"setup", "token"}
