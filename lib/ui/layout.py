@@ -61,6 +61,17 @@ def step_header(key: str) -> bool:
         return True
     if missing.key == "complete":
         st.info("This step needs an **approved** (AUTHORIZED) payment: complete it first.")
+    elif missing.key == "create" and (last := session.last_created_reference()):
+        # After a browser reload the session forgot its payment; the evidence still knows it.
+        st.info(
+            f"This step needs **{missing.title}** first, or resume **{last}** (your last payment)."
+        )
+        st.button(
+            f"Resume {last}", key=f"{key}_resume_last", icon=":material/history:",
+            on_click=session.resume, args=(last,), type="primary",
+        )  # fmt: skip
+        if st.session_state.get("resume_error"):
+            st.error(st.session_state.resume_error)
     else:
         st.info(f"This step needs **{missing.title}** first.")
     st.page_link(missing.path, label=f"Go to {missing.title}", icon=missing.icon)

@@ -98,6 +98,22 @@ def refresh_payment(step: str = "status") -> dict[str, Any] | None:
     return ss.payment
 
 
+def resume(reference: str | None = None) -> None:
+    """Button callback: runs before the page, so every page already shows the resumed payment.
+
+    Without `reference`, the one typed in the sidebar's resume field.
+    """
+    ss = st.session_state
+    ref = (reference or ss.get("sb_resume_ref") or "").strip()
+    ss.resume_error = None
+    if not ref:
+        return
+    set_payment(ref)
+    if refresh_payment() is None:
+        ss.resume_error = f"Could not load {ref}: {ss.poll_error}"
+        start_over()
+
+
 def last_created_reference() -> str | None:
     """The newest payment created on this target and MSN, in any run: resumable after a reload."""
     ss = st.session_state

@@ -36,7 +36,7 @@ def render_sidebar() -> None:
                     f"Resume {last}",
                     key="sb_resume_last",
                     icon=":material/history:",
-                    on_click=_resume,
+                    on_click=session.resume,
                     args=(last,),
                     help="The last payment created with these keys (evidence of earlier runs).",
                 )
@@ -60,20 +60,7 @@ def render_sidebar() -> None:
         with st.form("sb_resume", border=False):
             st.text_input("Resume a payment by reference", key="sb_resume_ref")
             st.form_submit_button(
-                "Resume", key="sb_resume_go", icon=":material/history:", on_click=_resume
+                "Resume", key="sb_resume_go", icon=":material/history:", on_click=session.resume
             )
         if ss.get("resume_error"):
             st.error(ss.resume_error)
-
-
-def _resume(reference: str | None = None) -> None:
-    """Callback: runs before the page, so every page already shows the resumed payment."""
-    ss = st.session_state
-    ref = (reference or ss.get("sb_resume_ref") or "").strip()
-    ss.resume_error = None
-    if not ref:
-        return
-    session.set_payment(ref)
-    if session.refresh_payment() is None:
-        ss.resume_error = f"Could not load {ref}: {ss.poll_error}"
-        session.start_over()

@@ -142,6 +142,20 @@ def test_steps_that_need_a_payment_link_to_create(app) -> None:
         assert at.get("page_link")[0].proto.page == "create_payment"
 
 
+def test_a_step_offers_the_last_payment_after_a_reload(app, settings, tmp_path) -> None:
+    from lib.recorder import Recorder
+
+    earlier = EPaymentClient(settings, recorder=Recorder.open(tmp_path / "evidence.sqlite"))
+    created = earlier.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(COMPLETE)  # a new browser session on the same evidence file
+    assert not unexpected(at)
+    assert f"or resume **{created.reference}** (your last payment)" in texts(at)
+    at.button(key="complete_resume_last").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference == created.reference
+    assert len(at.image) == 1  # the step itself now: the QR code of the resumed payment
+
+
 def test_complete_force_approves_outside_the_simulator(app, client, settings) -> None:
     created = client.create_payment(amount=1000, return_url="https://example.com/return")
     custom = dataclasses.replace(settings, target="custom")  # the simulator as any other API
