@@ -6,12 +6,13 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from lib.exchange import Exchange
 from lib.flow import format_minor
-from lib.settings import Settings
+from lib.settings import Settings, SettingsError
 
 # "Capture amount 5000", "the capturable amount 1000", "amount is 100": minor units (øre/cents).
 MINOR_AMOUNT_RE = re.compile(r"\b(amount(?: is| of)?\s+)(\d+)\b(?!\s*\()", re.IGNORECASE)
@@ -40,7 +41,48 @@ def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
     elif target != "custom":
         values.pop("base_url", None)
     keep = {k: getattr(current, k) for k in ("system_name", "system_version")}
-    return Settings.load({}, {}, target=target, **keep, **values)
+    needed = [*(["base_url"] if target == "custom" else []), *KEY_FIELDS]
+    missing = [FORM_LABELS[n] for n in needed if not values.get(n)]
+    # The page's own field labels: env-var and secrets.toml names mean nothing on this form.
+    problems = [f"Fill in {', '.join(missing)}."] if missing else []
+    try:
+        settings = Settings.load({}, {}, target=target, **keep, **values)
+    except SettingsError as err:
+        problems += [_relabel(p) for p in err.problems if not p.startswith("missing ")]
+        raise SettingsError(problems) from None
+    if problems:  # Settings refuses missing keys itself; this keeps the form's word if not
+        raise SettingsError(problems)
+    return settings
+
+
+KEY_FIELDS = ("client_id", "client_secret", "subscription_key", "merchant_serial_number")
+FORM_LABELS = {
+    "base_url": "Base URL",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "subscription_key": "Ocp-Apim-Subscription-Key",
+    "merchant_serial_number": "Merchant-Serial-Number (MSN)",
+}
+
+
+def _relabel(problem: str) -> str:
+    """'base_url '' is not an http(s) URL' -> 'Base URL: '' is not an http(s) URL'."""
+    for name, label in FORM_LABELS.items():
+        if problem.startswith(f"{name} "):
+            return f"{label}: {problem[len(name) + 1 :]}"
+    return problem
+
+
+def no_response_message(url: str, error: str | None, *, idempotent: bool = False) -> str:
+    """A missing response in plain words; the raw connection error belongs in a detail view."""
+    where = urlsplit(url).netloc or url
+    if "ReadTimeout" in (error or ""):
+        said = f"{where} accepted the connection but did not answer in time."
+    else:
+        said = f"Could not connect to {where} — is the server running and the URL right?"
+    if idempotent:  # only a write carries an Idempotency-Key worth reusing
+        said += " Retrying with the same Idempotency-Key is safe."
+    return said
 
 
 def in_kroner(text: str, currency: str = "NOK") -> str:

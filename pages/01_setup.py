@@ -31,7 +31,9 @@ base = ss.sim_settings if target == "simulator" and ss.sim_settings else current
 new = keys_form(target, base)
 if new is not None:
     check_keys(new)
-if "setup" in ss.marks:
+if ss.get("setup_not_saved"):
+    st.warning(ss.setup_not_saved, icon=":material/undo:")
+elif "setup" in ss.marks:
     st.success(
         f"Keys work for MSN {ss.settings.merchant_serial_number} on {ss.settings.base_url}.",
         icon=":material/verified_user:",

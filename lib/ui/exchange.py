@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from lib.epayment import ApiResult, EPaymentError
+from lib.epayment import ApiResult, EPaymentError, NetworkError
 from lib.exchange import Exchange
-from lib.lab import currency_of, example_call, in_kroner
+from lib.lab import currency_of, example_call, in_kroner, no_response_message
 from lib.recorder.curl import to_curl
 
 
@@ -30,7 +30,7 @@ def _body(text: str | None) -> None:
         st.code(text[:4000], language="text")
 
 
-def show_exchange(exchange: Exchange | None, *, key: str = "x") -> None:
+def show_exchange(exchange: Exchange | None, *, key: str = "x", error_shown: bool = False) -> None:
     """Request on the left, response on the right, the equivalent curl below."""
     if exchange is None:
         st.caption("Nothing sent for this step yet.")
@@ -43,7 +43,9 @@ def show_exchange(exchange: Exchange | None, *, key: str = "x") -> None:
             st.json(exchange.request_headers)
         _body(exchange.request_body)
     with right:
-        if exchange.status is None:
+        if exchange.status is None and error_shown:
+            st.markdown("**No response** (the message above says why)")
+        elif exchange.status is None:
             st.markdown(f"**No response**: {exchange.error or 'unknown error'}")
         else:
             latency = f" in {exchange.latency_ms:.0f} ms" if exchange.latency_ms else ""
@@ -57,7 +59,16 @@ def show_exchange(exchange: Exchange | None, *, key: str = "x") -> None:
 
 def show_error(err: Exception) -> None:
     """A refusal in plain words, the Problem JSON to look into; never a traceback."""
-    if isinstance(err, EPaymentError):
+    if isinstance(err, NetworkError) and err.exchange is not None:
+        sent = err.exchange
+        idempotent = any(h.lower() == "idempotency-key" for h in sent.request_headers)
+        st.error(
+            no_response_message(sent.url, sent.error, idempotent=idempotent),
+            icon=":material/wifi_off:",
+        )
+        with st.expander("What the connection said"):
+            st.code(sent.error or str(err), language=None, wrap_lines=True)
+    elif isinstance(err, EPaymentError):
         payment = st.session_state.get("payment")
         amount = payment.get("amount") if isinstance(payment, dict) else None
         default = (amount or {}).get("currency", "NOK")
@@ -98,4 +109,4 @@ def show_outcome(step: str) -> None:
         return
     if outcome["error"] is not None:
         show_error(outcome["error"])
-    show_exchange(outcome["exchange"], key=step)
+    show_exchange(outcome["exchange"], key=step, error_shown=outcome["error"] is not None)

@@ -8,6 +8,7 @@ from lib.lab import settings_from_form
 from lib.settings import Settings, SettingsError
 from lib.ui import session
 from lib.ui.exchange import run_step
+from lib.ui.sidebar import TARGET_LABELS
 
 TARGETS = ("simulator", "test", "custom")
 KEPT = "•••••••• (kept; type to replace)"
@@ -57,9 +58,22 @@ def keys_form(target: str, base: Settings) -> Settings | None:
 
 
 def check_keys(settings: Settings) -> None:
-    """Use these settings from now on and prove the keys work by getting a token."""
-    session.use_settings(settings)
+    """Prove the keys work by getting a token; only then use these settings from now on.
+
+    A failed check puts the previous settings back: an unchecked target would only make every
+    later step fail with the same connection or key error.
+    """
     ss = st.session_state
+    previous = (ss.settings, ss.client, ss.token, set(ss.marks))
+    session.use_settings(settings)
     if run_step("setup", "Checking the keys: asking for a token…", ss.client.get_access_token):
         ss.marks.add("setup")
+        ss.setup_not_saved = None
         st.toast("The keys work: a token was issued.", icon=":material/check_circle:")
+        return
+    ss.settings, ss.client, ss.token, ss.marks = previous
+    ss.setup_not_saved = (
+        "Not saved: the check failed, so the dashboard still uses "
+        f"{TARGET_LABELS.get(ss.settings.target, ss.settings.target)} ({ss.settings.base_url}). "
+        "Fix the fields and check again."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -47,6 +48,41 @@ def test_setup_for_the_test_environment_names_each_missing_key(app) -> None:
     errors = " ".join(e.value for e in at.error)
     assert "client_id" in errors and "client_secret" in errors and "4-10 digits" in errors
     assert at.session_state.settings.target == "simulator"  # nothing changed
+
+
+def test_setup_custom_url_names_the_page_fields(app) -> None:
+    at = app()
+    at.radio(key="setup_target").set_value("custom").run()
+    at.button(key="setup_check").click().run()
+    assert not unexpected(at)
+    errors = " ".join(e.value for e in at.error)
+    for label in ("Base URL", "client_id", "Ocp-Apim-Subscription-Key", "(MSN)"):
+        assert label in errors
+    assert "EPAYMENT_LAB_" not in errors and "secrets.toml" not in errors
+
+
+def test_setup_unreachable_url_is_explained_and_not_saved(app, settings) -> None:
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    at = app()
+    at.radio(key="setup_target").set_value("custom").run()
+    at.text_input(key="setup_base_url_custom").input(f"http://127.0.0.1:{port}")
+    at.text_input(key="setup_client_id_custom").input("someone")
+    at.text_input(key="setup_msn_custom").input("123456")
+    at.text_input(key="setup_secret_custom").input("a-secret")
+    at.text_input(key="setup_sub_key_custom").input("a-key")
+    at.button(key="setup_check").click().run()
+    assert not unexpected(at)
+    errors = " ".join(e.value for e in at.error)
+    assert f"Could not connect to 127.0.0.1:{port} — is the server running" in errors
+    assert "Idempotency-Key" not in errors  # a token call has none to reuse
+    # The raw urllib3 text once, in the expander; not in the plain-words lines.
+    assert "Errno" not in errors + " ".join(m.value for m in at.markdown)
+    assert [x.label == "What the connection said" for x in at.expander].count(True) == 1
+    assert sum("Errno" in c.value for c in at.code) == 1
+    assert at.session_state.settings == settings  # the failing setup was not saved
+    assert "Not saved: the check failed" in " ".join(w.value for w in at.warning)
 
 
 def test_access_token_is_masked_and_counts_down(app, settings) -> None:

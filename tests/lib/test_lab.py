@@ -13,6 +13,7 @@ from lib.lab import (
     filter_log,
     in_kroner,
     mask,
+    no_response_message,
     settings_from_form,
     simulator_act,
     status_class,
@@ -122,3 +123,22 @@ def test_currency_of__reads_the_request_amount() -> None:
     assert currency_of(capture) == "EUR"
     assert currency_of(Exchange("POST", "u", "cancel_payment"), "DKK") == "DKK"
     assert currency_of(None) == "NOK"
+
+
+def test_settings_from_form__custom_names_the_form_fields() -> None:
+    with pytest.raises(SettingsError) as caught:
+        settings_from_form(Settings(), "custom", base_url="", client_id="", client_secret="",
+                           subscription_key="", merchant_serial_number="12")  # fmt: skip
+    said = " ".join(caught.value.problems)
+    assert said.startswith("Fill in Base URL, client_id, client_secret, Ocp-Apim-Subscription-Key.")
+    assert "Merchant-Serial-Number (MSN): '12' must be 4-10 digits" in said
+    assert "EPAYMENT_LAB_" not in said and "secrets.toml" not in said
+
+
+def test_no_response_message__host_and_port_in_plain_words() -> None:
+    raw = "ConnectionError: HTTPConnectionPool(...): Max retries exceeded ([Errno 111])"
+    said = no_response_message("http://127.0.0.1:9/accesstoken/get", raw)
+    assert said == "Could not connect to 127.0.0.1:9 — is the server running and the URL right?"
+    write = no_response_message("https://h.example/epayment/v1/payments", raw, idempotent=True)
+    assert write.endswith("Retrying with the same Idempotency-Key is safe.")
+    assert "did not answer in time" in no_response_message("http://h:1", "ReadTimeout: x")
