@@ -142,10 +142,7 @@ def check_create(form: CreateForm) -> CreateCheck:
     if form.currency not in CURRENCIES:
         errors["currency"] = f"Currency: one of {', '.join(CURRENCIES)}."
     if not REFERENCE_RE.match(form.reference):
-        errors["reference"] = (
-            "Reference: 8 to 50 characters, only letters a-z, digits and '-' "
-            f"(got {len(form.reference)} characters)."
-        )
+        errors["reference"] = reference_problem(form.reference)
     phone = form.phone_number.replace(" ", "").lstrip("+")
     if phone and not PHONE_RE.match(phone):
         errors["phone_number"] = "Phone number: 9 to 15 digits with country code, e.g. 4712345678."
@@ -163,6 +160,22 @@ def check_create(form: CreateForm) -> CreateCheck:
         errors["description"] = "Description: 3 to 100 characters, shown to the customer."
     check.kwargs = create_kwargs(form, minor, phone)
     return check
+
+
+REFERENCE_CHAR_RE = re.compile(r"[a-zA-Z0-9-]")
+CHAR_NAMES = {" ": "space", "\t": "tab"}
+
+
+def reference_problem(reference: str) -> str:
+    """Name what is wrong with a reference: the characters not allowed, or the length."""
+    said = []
+    bad = dict.fromkeys(c for c in reference if not REFERENCE_CHAR_RE.fullmatch(c))
+    if bad:
+        shown = ", ".join(CHAR_NAMES.get(c, f"'{c}'") for c in bad)
+        said.append(f"not allowed: {shown} (only letters A-Z and a-z, digits and '-')")
+    if not 8 <= len(reference) <= 50:
+        said.append(f"8 to 50 characters, got {len(reference)}")
+    return f"Reference: {'; '.join(said)}."
 
 
 def reused_reference_message(reference: str) -> str:

@@ -78,6 +78,21 @@ def test_check_create__dkk_minimum_is_one_ore() -> None:
     assert check_create(form(currency="DKK", amount="0.01")).ok
 
 
+@pytest.mark.parametrize(
+    ("reference", "said"),
+    [
+        ("bad ref!", "Reference: not allowed: space, '!' (only letters A-Z and a-z, digits "
+                     "and '-')."),
+        ("ABC-123", "Reference: 8 to 50 characters, got 7."),
+        ("ÆØÅ-ref", "Reference: not allowed: 'Æ', 'Ø', 'Å' (only letters A-Z and a-z, digits and "
+                    "'-'); 8 to 50 characters, got 7."),
+    ],
+)  # fmt: skip
+def test_check_create__reference_names_what_is_wrong(reference: str, said: str) -> None:
+    assert check_create(form(reference=reference)).errors["reference"] == said
+    assert check_create(form(reference="UPPER-case-OK-123")).ok
+
+
 def test_check_create__kwargs_kept_when_the_check_fails() -> None:
     check = check_create(form(reference="bad ref!"))
     assert check.kwargs["reference"] == "bad ref!"  # "send anyway" sends what was typed
