@@ -56,6 +56,6 @@ def start_webhooks() -> None:
         return
     ss.webhooks_checked = True
     try:
-        ss.webhooks_problem = ensure_registered(ss.client, ss.settings)
+        ss.webhooks_problem = ensure_registered(ss.settings)
     except OSError as err:  # no port for the receiver: the dashboard still works without it
         ss.webhooks_problem = f"The webhook receiver could not start: {err}"

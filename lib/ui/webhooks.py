@@ -34,7 +34,8 @@ SECRET_NOTE = "shown once, kept by the receiver"
 class SessionEvidence:
     """The receiver's recorder: each delivery goes to the session whose run has its payment.
 
-    Deliveries of a payment no open session knows go to a run of their own in the same file.
+    Deliveries of a payment no open session knows, and the automatic registration, go to a
+    run of the dashboard's own in the same file (`process_recorder`).
     """
 
     def __init__(self) -> None:
@@ -70,14 +71,16 @@ class SessionEvidence:
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
-        owner = owner or self._fallback_recorder()
+        owner = owner or self.process_recorder()
         return owner.record(exchange) if owner is not None else exchange
 
-    def _fallback_recorder(self) -> Recorder | None:
+    def process_recorder(self) -> Recorder | None:
+        """The dashboard's own run, in the file of the first session that joined."""
         with self._lock:
             if self._fallback is None and len(self._sessions):
                 store = next(iter(self._sessions)).store
-                self._fallback = Recorder(store, "webhooks for payments of no open session")
+                label = "dashboard webhooks: the receiver's registration, unclaimed deliveries"
+                self._fallback = Recorder(store, label)
                 for secret in self._secrets:
                     self._fallback.add_secret(secret)
             return self._fallback
@@ -110,32 +113,42 @@ def receiver_url(settings: Settings) -> str:
     return local_webhooks().receiver.url_for(settings.merchant_serial_number)
 
 
-def register_receiver(client: EPaymentClient, url: str, events: Sequence[str]) -> Registration:
+def register_receiver(
+    client: EPaymentClient, url: str, events: Sequence[str] = EPAYMENT_EVENTS
+) -> Registration:
     """Register `url` (ours) for `events`; the receiver keeps the secret, the UI never sees it."""
     return registration.register_receiver(client, local_webhooks().receiver, events, url=url)
 
 
-def ensure_registered(client: EPaymentClient, settings: Settings) -> str | None:
-    """On the simulator: our receiver registered for every ePayment event (once per process,
-    checked once per session, since a simulator reset forgets registrations). Returns a problem."""
+def ensure_registered(settings: Settings, client: EPaymentClient | None = None) -> str | None:
+    """On the simulator: our receiver registered for every ePayment event. Checked on the
+    control plane once per session (a simulator reset forgets registrations); registered once
+    per process by a client of the dashboard's own, so no session's walk-through starts with
+    calls it did not make (the user's `client` when they ask for it). Returns a problem."""
     local, key = local_webhooks(), _key(settings)
     local.evidence.join(st.session_state.recorder)
     with local.lock:
         if key in local.declined:
             return None
         try:
-            listed = {w.get("id") for w in (client.list_webhooks().data or {}).get("webhooks", [])}
             known = local.registered.get(key)
-            if known in listed:
+            if known in delivery_attempts(*key):
                 return None
             if known:  # the simulator was reset: the secret is void, and a seeded simulator
                 local.receiver.remove_registration(known)  # repeats pspReferences, which the
                 local.receiver.clear()  # dedupe memory would take for duplicates
-            ours = register_receiver(client, receiver_url(settings), EPAYMENT_EVENTS)
+            ours = register_receiver(client or _own_client(settings), receiver_url(settings))
             local.registered[key] = str(ours.id)
-        except (EPaymentError, ValueError) as err:
+        except (EPaymentError, ValueError, requests.RequestException) as err:
             return f"Could not register the webhook receiver: {err}"
     return None
+
+
+def _own_client(settings: Settings) -> EPaymentClient:
+    recorder = local_webhooks().evidence.process_recorder() or st.session_state.recorder
+    for secret in settings.secrets:
+        recorder.add_secret(secret)
+    return EPaymentClient(settings, recorder=recorder)
 
 
 def forget_registration(settings: Settings, webhook_id: str) -> None:
@@ -157,7 +170,7 @@ def reregister(client: EPaymentClient, settings: Settings) -> str | None:
     local = local_webhooks()
     with local.lock:
         local.declined.discard(_key(settings))
-    return ensure_registered(client, settings)
+    return ensure_registered(settings, client)
 
 
 def short_event(event_type: str) -> str:

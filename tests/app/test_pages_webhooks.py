@@ -141,6 +141,19 @@ def test_a_simulator_reset_is_followed_by_a_new_registration(app, simulator, set
     approved_payment(at, simulator, settings)  # verified with the new secret
 
 
+def test_the_automatic_registration_is_not_part_of_the_walk(app, simulator, settings) -> None:
+    simulator.reset()  # so this session's start-up registers the receiver again
+    at = app()
+    assert not unexpected(at)
+    assert at.session_state.webhooks_problem is None
+    assert at.session_state.recorder.exchanges() == []  # no token, no call the user did not make
+    sidebar = "\n".join(str(e.value) for e in at.sidebar.markdown)
+    assert ":material/check_circle: 2. Access token" not in sidebar
+    # The registration is evidence all the same, in the dashboard's own run.
+    own_run = local_webhooks().evidence.process_recorder()
+    assert [e.status for e in own_run.exchanges(operation="register_webhook")][-1] == 201
+
+
 def test_outside_the_simulator_a_public_url_is_asked_for(app, settings) -> None:
     custom = dataclasses.replace(settings, target="custom")  # the simulator as any other API
     at = app(None, settings=custom)

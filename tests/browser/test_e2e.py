@@ -120,7 +120,6 @@ def test_quick_start_end_to_end(browser, dashboard_url) -> None:
         "capture_payment",
         "refund_payment",
         "cancel_payment",
-        "register_webhook",
         "webhook_delivery",
     ):
         assert operation in csv, f"{operation} is missing from the request log"
