@@ -24,7 +24,7 @@ def mask(secret: str | None, keep: int = 4) -> str:
         return "(not set)"
     if len(secret) <= keep * 2:
         return "•" * len(secret)
-    return f"{secret[:keep]}…••••({len(secret)} chars)"
+    return f"{secret[:keep]}…•••• ({len(secret)} chars)"
 
 
 def settings_from_form(current: Settings, target: str, **keys: str) -> Settings:
@@ -177,8 +177,33 @@ def simulator_act(base_url: str, msn: str, reference: str, action: str) -> str |
     return f"The simulator refused to {action} ({response.status_code}): {text}"
 
 
-def example_call(step: str, base_url: str, msn: str, reference: str | None) -> Exchange | None:
-    """The call a step makes, with placeholders for secrets, to show before anything was sent."""
+def create_body(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The create request body for EPaymentClient.create_payment arguments (for the preview)."""
+    body: dict[str, Any] = {
+        "amount": {"currency": kwargs.get("currency", "NOK"), "value": kwargs.get("amount", 0)},
+        "paymentMethod": {"type": "WALLET"},
+    }
+    if kwargs.get("phone_number"):
+        body["customer"] = {"phoneNumber": kwargs["phone_number"]}
+    body["reference"] = kwargs.get("reference", "<reference>")
+    if kwargs.get("return_url"):
+        body["returnUrl"] = kwargs["return_url"]
+    body["userFlow"] = kwargs.get("user_flow", "WEB_REDIRECT")
+    body["paymentDescription"] = kwargs.get("description", "")
+    return body
+
+
+def example_call(
+    step: str,
+    base_url: str,
+    msn: str,
+    reference: str | None,
+    body: Mapping[str, Any] | None = None,
+) -> Exchange | None:
+    """The call a step makes, with placeholders for secrets, to show before anything was sent.
+
+    `body` replaces the quick start's example body, so the preview follows the form as edited.
+    """
     ref = reference or "<reference>"
     if step in ("setup", "token"):
         headers = {"client_id": "<client_id>", "client_secret": "<client_secret>"}
@@ -203,7 +228,8 @@ def example_call(step: str, base_url: str, msn: str, reference: str | None) -> E
     }  # fmt: skip
     if step not in calls:
         return None
-    method, url, body = calls[step]
+    method, url, example = calls[step]
+    body = example if body is None else body
     headers = {"Authorization": "Bearer <access_token>", "Ocp-Apim-Subscription-Key": "<key>"}
     headers["Merchant-Serial-Number"] = msn
     if method == "POST":

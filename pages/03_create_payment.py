@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib.flow import CURRENCIES, USER_FLOWS, CreateForm
+from lib.flow import CURRENCIES, USER_FLOWS, CreateForm, check_create
+from lib.lab import create_body
 from lib.ui.create import prepare_reference, submit_create
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
@@ -34,12 +35,12 @@ with st.form("create_form"):
     submitted = st.form_submit_button(
         "Create the payment", type="primary", key="create_go", icon=":material/add_card:"
     )
+form = CreateForm(amount, currency, phone, reference, return_url, flow, description)
 if submitted:
-    form = CreateForm(amount, currency, phone, reference, return_url, flow, description)
     submit_create(form, anyway)
 for message in ss.create_errors.values():
     st.error(message, icon=":material/edit:")
 if ss.reference and not ss.create_errors:
     st.success(f"Current payment: **{ss.reference}**. Next, the customer completes it.")
-show_outcome("create")
+show_outcome("create", create_body(check_create(form).kwargs))  # the preview follows the form
 next_step("create")

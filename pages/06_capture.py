@@ -37,5 +37,5 @@ if step_header("capture"):
         if result is not None:
             st.toast(f"Captured {format_minor(minor, currency)}.", icon=":material/check_circle:")
             st.rerun()
-    show_outcome("capture")
+    show_outcome("capture", {"modificationAmount": {"currency": currency, "value": minor}})
     next_step("capture")

@@ -33,5 +33,5 @@ if step_header("refund"):
         if result is not None:
             st.toast(f"Refunded {format_minor(minor, currency)}.", icon=":material/check_circle:")
             st.rerun()
-    show_outcome("refund")
+    show_outcome("refund", {"modificationAmount": {"currency": currency, "value": minor}})
     next_step("refund")

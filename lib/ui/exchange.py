@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -96,13 +96,17 @@ def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, 
     return result
 
 
-def show_outcome(step: str) -> None:
-    """The last call of this step in this session: the refusal (if any) and the exchange."""
+def show_outcome(step: str, example_body: Mapping[str, Any] | None = None) -> None:
+    """The last call of this step in this session: the refusal (if any) and the exchange.
+
+    Before the first call, the call it would make: with `example_body` (the form as filled in).
+    """
     ss = st.session_state
     outcome = ss.outcomes.get(step)
     if not outcome:
         s = ss.settings
-        example = example_call(step, s.base_url, s.merchant_serial_number, ss.get("reference"))
+        ref = ss.get("reference")
+        example = example_call(step, s.base_url, s.merchant_serial_number, ref, example_body)
         if example is not None:
             st.markdown("**The call this step makes** (nothing sent yet), with curl:")
             st.code(to_curl(example), language="bash")

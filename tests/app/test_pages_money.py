@@ -41,6 +41,14 @@ def test_capture_defaults_to_the_remaining_amount(app, authorized) -> None:
     assert "Nothing left to capture: authorized NOK 10.00, captured NOK 10.00" in warning
 
 
+def test_capture_preview_follows_the_amount(app, authorized) -> None:
+    at = app(CAPTURE, reference=authorized)
+    at.radio(key="capture_mode").set_value("Part of it").run()
+    at.number_input(key="capture_amount").set_value(4.0).run()
+    preview = " ".join(c.value for c in at.code)
+    assert '"value": 400' in preview and '"value": 1000' not in preview
+
+
 def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None:
     at = app(CAPTURE, reference=authorized)
     at.radio(key="capture_mode").set_value("Part of it").run()

@@ -33,6 +33,18 @@ def test_create_payment_with_the_prefilled_form(app) -> None:
     assert [e.status for e in logged] == [201, 201]
 
 
+def test_create_preview_follows_the_form(app) -> None:
+    at = app(CREATE)
+    at.text_input(key="create_amount").input("25.50")
+    at.text_input(key="create_phone").input("4798765432")
+    at.text_input(key="create_reference").input("bad ref!")  # refused here: nothing sent
+    at.button(key="create_go").click().run()  # a form's edits arrive with its submit
+    assert "create" not in at.session_state.outcomes
+    preview = " ".join(c.value for c in at.code)
+    assert '"value": 2550' in preview and "4798765432" in preview
+    assert "4712345678" not in preview
+
+
 def test_create_never_resends_a_reference_it_already_sent(app) -> None:
     at = app(CREATE)
     reference = at.text_input(key="create_reference").value

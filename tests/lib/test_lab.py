@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from lib.exchange import Exchange
 from lib.lab import (
     countdown,
+    create_body,
     currency_of,
     example_call,
     filter_log,
@@ -56,7 +59,7 @@ def test_settings_from_form__custom_url() -> None:
 
 def test_mask__never_shows_more_than_the_start() -> None:
     token = "eyJ0" + "x" * 500
-    assert mask(token) == "eyJ0…••••(504 chars)"
+    assert mask(token) == "eyJ0…•••• (504 chars)"
     assert mask("short") == "•••••"
     assert mask(None) == "(not set)"
 
@@ -142,3 +145,15 @@ def test_no_response_message__host_and_port_in_plain_words() -> None:
     write = no_response_message("https://h.example/epayment/v1/payments", raw, idempotent=True)
     assert write.endswith("Retrying with the same Idempotency-Key is safe.")
     assert "did not answer in time" in no_response_message("http://h:1", "ReadTimeout: x")
+
+
+def test_example_call__follows_the_form_body() -> None:
+    kwargs = {"amount": 2550, "currency": "DKK", "phone_number": "4798765432",
+              "reference": "epl-form-ref-1", "user_flow": "QR"}  # fmt: skip
+    call = example_call("create", "https://h", "123456", None, create_body(kwargs))
+    body = json.loads(call.request_body)
+    assert body["amount"] == {"currency": "DKK", "value": 2550}
+    assert body["customer"] == {"phoneNumber": "4798765432"}
+    assert body["reference"] == "epl-form-ref-1" and "returnUrl" not in body
+    quick_start = json.loads(example_call("create", "https://h", "123456", None).request_body)
+    assert quick_start["amount"]["value"] == 1000  # without a form body: the quick start's
