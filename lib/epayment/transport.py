@@ -174,10 +174,12 @@ class Transport:
         # recorder's copy, so results and errors shown in a UI carry no secret.
         exchange, evidence = outcome.exchange, outcome.evidence
         if exchange.status is None:
+            # The retry advice only holds for calls that carry a key (create, capture, ...).
+            keyed = call.idempotency_key is not None
+            advice = "; retrying with the same Idempotency-Key is safe" if keyed else ""
             raise NetworkError(
                 f"{_verb(call.operation)} got no response from {self.base_url} "
-                f"({exchange.error}) — check that the target is running and reachable; "
-                "retrying with the same Idempotency-Key is safe.",
+                f"({exchange.error}) — check that the target is running and reachable{advice}.",
                 exchange=evidence,
             )
         if exchange.status >= 400:

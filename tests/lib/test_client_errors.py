@@ -104,6 +104,7 @@ def test_connection_refused_is_a_recorded_network_error(make_client: Make, sink:
     with pytest.raises(NetworkError) as info:
         client.get_access_token()
     assert info.value.status is None and info.value.should_retry
+    assert "Idempotency-Key" not in str(info.value)  # the token call carries no key
     attempts = sink.of("access_token")
     assert [e.attempt for e in attempts] == [1, 2, 3]  # the token POST is safe to retry
     assert all(e.status is None and e.error.startswith("ConnectionError") for e in attempts)
