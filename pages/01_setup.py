@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
 from lib.ui.setup import TARGETS, check_keys, keys_form
 from lib.ui.sidebar import TARGET_LABELS
+
+require_entrypoint(__file__)
 
 step_header("setup")
 ss = st.session_state

@@ -5,8 +5,11 @@ import time
 import streamlit as st
 
 from lib.lab import countdown, token_info
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import next_step, step_header
+
+require_entrypoint(__file__)
 
 step_header("token")
 ss = st.session_state

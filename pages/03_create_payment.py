@@ -5,8 +5,11 @@ import streamlit as st
 from lib.flow import CURRENCIES, USER_FLOWS, CreateForm, check_create
 from lib.lab import create_body
 from lib.ui.create import prepare_reference, submit_create
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
+
+require_entrypoint(__file__)
 
 step_header("create")
 ss = st.session_state

@@ -10,7 +10,10 @@ from lib.ui.complete import (
     redirect_qr,
     simulator_user_actions,
 )
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.layout import state_badge, step_header
+
+require_entrypoint(__file__)
 
 if step_header("complete"):
     ss = st.session_state

@@ -4,10 +4,13 @@ import streamlit as st
 
 from lib.flow import format_minor, nothing_left, remaining_capturable
 from lib.ui import session
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import next_step, step_header
 from lib.ui.money import amount_choice
 from lib.ui.status import aggregate_metrics
+
+require_entrypoint(__file__)
 
 if step_header("capture"):
     ss = st.session_state

@@ -4,9 +4,12 @@ import streamlit as st
 
 from lib.flow import cancel_outlook
 from lib.ui import session
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import run_step, show_outcome
 from lib.ui.layout import state_badge, step_header
 from lib.ui.status import aggregate_metrics
+
+require_entrypoint(__file__)
 
 if step_header("cancel"):
     ss = st.session_state

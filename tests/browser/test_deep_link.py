@@ -7,7 +7,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [("verify_sales_unit", "Verify a sales unit"), ("checklist", "Checklist")],
+    [
+        ("verify_sales_unit", "Verify a sales unit"),
+        ("checklist", "Checklist"),
+        ("capture", "6. Capture"),
+        ("access_token", "2. Access token"),
+    ],
 )
 def test_deep_link__page_opens_with_navigation_and_sidebar(browser, dashboard_url, path, heading):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
