@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
 from lib.ui.layout import next_step, step_header
 from lib.ui.status import live_status
+
+require_entrypoint(__file__)
 
 if step_header("status"):
     ss = st.session_state

@@ -6,8 +6,11 @@ import streamlit as st
 
 from lib.epayment import EPaymentError
 from lib.ui import webhooks as wh
+from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import run_step, show_outcome
 from lib.webhooks import EPAYMENT_EVENTS
+
+require_entrypoint(__file__)
 
 st.title("Webhooks")
 st.markdown(
