@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+import time
 import tomllib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -19,9 +20,20 @@ from lib.qa.session import QaRun, from_simulator, test_environment_run
 from lib.recorder import Recorder
 from lib.report import ReportInfo, write_evidence_pack
 from lib.settings import Settings, SettingsError
+from lib.webhooks import WebhookReceiver, register_receiver
 
 SIM_EXPIRY_SECONDS = 30.0  # short, so the clock advance that lets a payment expire stays small
 EXIT_FAILED, EXIT_SETUP = 1, 2
+WEBHOOK_WAIT_SECONDS = 10.0  # upper bound for the last deliveries after the battery ends
+
+
+def wait_for_quiet(receiver: WebhookReceiver, settle: float = 0.5) -> None:
+    """Wait until deliveries stop arriving (bounded): they run apart from the API calls."""
+    deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
+    seen = -1
+    while time.monotonic() < deadline and len(receiver.deliveries()) != seen:
+        seen = len(receiver.deliveries())
+        time.sleep(settle)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -48,8 +60,12 @@ def open_run(args: argparse.Namespace, recorder: Recorder) -> Iterator[QaRun]:
         from simulator import SimulatorConfig, SimulatorServer
 
         config = SimulatorConfig(port=0, rate_limits=False, expiry_seconds=SIM_EXPIRY_SECONDS)
-        with SimulatorServer(config) as sim:
-            yield from_simulator(sim, recorder=recorder)
+        with SimulatorServer(config) as sim, WebhookReceiver(recorder=recorder) as receiver:
+            run = from_simulator(sim, recorder=recorder)
+            # Webhooks beside polling (checklist Q1): every delivery is verified and recorded.
+            register_receiver(run.client, receiver)
+            yield run
+            wait_for_quiet(receiver)
         return
     if not args.phone:
         raise SettingsError(["a test user's phone number (--phone or EPAYMENT_LAB_TEST_PHONE)"])
