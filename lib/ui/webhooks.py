@@ -243,12 +243,13 @@ def _since_event(timestamp: str | None, received: datetime) -> float | None:
 
 
 def timing(name: str, since_event: float | None, poll_delay: float | None) -> str:
-    """E.g. "AUTHORIZED: webhook 0.1 s, poll 1.9 s later"."""
-    hook = "webhook" + (f" {since_event:.1f} s" if since_event is not None else "")
+    """E.g. "AUTHORIZED: webhook 0.1 s after the event; the poll saw it 1.9 s later"."""
+    hook = "webhook" + (f" {since_event:.1f} s after the event" if since_event is not None else "")
     if poll_delay is None:
-        return f"{name}: {hook}, poll not yet"
-    when = "later" if poll_delay >= 0 else "earlier"
-    return f"{name}: {hook}, poll {abs(poll_delay):.1f} s {when}"
+        return f"{name}: {hook}; no poll has seen it yet"
+    if poll_delay >= 0:
+        return f"{name}: {hook}; the poll saw it {poll_delay:.1f} s later"
+    return f"{name}: {hook}; the poll saw it {abs(poll_delay):.1f} s before the webhook came"
 
 
 def arrival_rows(deliveries: Sequence[Delivery], polls: Sequence[Exchange]) -> list[dict]:
