@@ -12,6 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
         ("checklist", "Checklist"),
         ("capture", "6. Capture"),
         ("access_token", "2. Access token"),
+        ("payment_status", "5. Payment status"),
+        ("webhooks", "Webhooks"),
     ],
 )
 def test_deep_link__page_opens_with_navigation_and_sidebar(browser, dashboard_url, path, heading):
