@@ -161,10 +161,7 @@ class EPaymentClient:
         idempotency_key: str | None = None,
     ) -> ApiResult:
         """Capture `amount` minor units (partial or full) of an AUTHORIZED payment."""
-        self._guard_production("capture")
-        body = self._modification(reference, amount, currency)
-        path = self._path(reference, "capture")
-        return self._post(path, "capture_payment", reference, body, idempotency_key)
+        return self._move_money("capture", reference, amount, currency, idempotency_key)
 
     def refund_payment(
         self,
@@ -175,10 +172,16 @@ class EPaymentClient:
         idempotency_key: str | None = None,
     ) -> ApiResult:
         """Refund `amount` minor units of what was captured."""
-        self._guard_production("refund")
+        return self._move_money("refund", reference, amount, currency, idempotency_key)
+
+    def _move_money(
+        self, action: str, reference: str, amount: int, currency: str | None, key: str | None
+    ) -> ApiResult:
+        """Capture or refund: same guard, body shape and keyed POST; only the path differs."""
+        self._guard_production(action)
         body = self._modification(reference, amount, currency)
-        path = self._path(reference, "refund")
-        return self._post(path, "refund_payment", reference, body, idempotency_key)
+        path = self._path(reference, action)
+        return self._post(path, f"{action}_payment", reference, body, key)
 
     def cancel_payment(
         self,
