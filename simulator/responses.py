@@ -50,30 +50,24 @@ class EPaymentResponses:
         return json_response(200, events)
 
     async def cancel_payment(self, request: web.Request) -> web.Response:
-        unit = auth.authenticate(request.headers, self.backend)
-        key = auth.idempotency_key(request.headers, required=False)
-        reference = request.match_info["reference"]
-        self.limiter.check("cancel_payment", reference, unit.merchant_serial_number)
-        body = await read_json(request, required=False)
-        result = self.backend.cancel_payment(unit.merchant_serial_number, reference, body, key)
-        return json_response(200, result, MODIFICATION_CONTENT_TYPE)
+        return await self._modify(request, "cancel_payment", keyed=False)
 
     async def capture_payment(self, request: web.Request) -> web.Response:
-        unit = auth.authenticate(request.headers, self.backend)
-        key = auth.idempotency_key(request.headers, required=True) or ""
-        reference = request.match_info["reference"]
-        self.limiter.check("capture_payment", reference, unit.merchant_serial_number)
-        body = await read_json(request, required=True)
-        result = self.backend.capture_payment(unit.merchant_serial_number, reference, body, key)
-        return json_response(200, result, MODIFICATION_CONTENT_TYPE)
+        return await self._modify(request, "capture_payment", keyed=True)
 
     async def refund_payment(self, request: web.Request) -> web.Response:
+        return await self._modify(request, "refund_payment", keyed=True)
+
+    async def _modify(self, request: web.Request, operation: str, *, keyed: bool) -> web.Response:
+        """Cancel, capture and refund share the wire: capture and refund need an Idempotency-Key
+        and a body; cancel takes either (1.8.1 dropped its key, 1.4.1 required it)."""
         unit = auth.authenticate(request.headers, self.backend)
-        key = auth.idempotency_key(request.headers, required=True) or ""
+        key = auth.idempotency_key(request.headers, required=keyed)
         reference = request.match_info["reference"]
-        self.limiter.check("refund_payment", reference, unit.merchant_serial_number)
-        body = await read_json(request, required=True)
-        result = self.backend.refund_payment(unit.merchant_serial_number, reference, body, key)
+        self.limiter.check(operation, reference, unit.merchant_serial_number)
+        body = await read_json(request, required=keyed)
+        backend_call = getattr(self.backend, operation)
+        result = backend_call(unit.merchant_serial_number, reference, body, key)
         return json_response(200, result, MODIFICATION_CONTENT_TYPE)
 
     async def force_approve(self, request: web.Request) -> web.Response:
