@@ -1,5 +1,7 @@
 """The request log: every exchange (secrets redacted), filters, one in detail, evidence exports."""
 
+from functools import partial
+
 import streamlit as st
 
 from lib.flow import STEPS
@@ -44,7 +46,7 @@ if len(view):
     ):
         column.download_button(
             spec.label,
-            export_bytes(view, fmt),
+            partial(export_bytes, view, fmt),  # built on click, not on every rerun
             f"epayment-lab.{spec.extension}",
             spec.mime,
             key=f"log_download_{fmt}",
