@@ -32,18 +32,18 @@ simulator: $(VENV)/.runtime
 	$(PY) -m simulator --port $(SIM_PORT)
 
 ## test: set up everything the tests need, lint, then run every test
-test: $(VENV)/.dev chromium
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint chromium
 	$(PY) -m pytest
 
 ## chromium: Debian's chromium for the browser tests (never a Playwright browser download)
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+## lint: ruff (lint and format) over everything, mypy over lib/ and simulator/
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

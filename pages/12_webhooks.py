@@ -33,7 +33,7 @@ if st.button("Register", key="wh_register", icon=":material/add_link:", disabled
         st.toast("Registered.", icon=":material/check_circle:")
 show_outcome("webhooks")
 try:
-    with ss.client.step_context("webhooks"):
+    with ss.recorder.step("webhooks"):
         listed = (ss.client.list_webhooks().data or {}).get("webhooks", [])
 except EPaymentError as err:
     listed = []

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from lib.epayment.models import ApiResult, PaymentState
 from lib.epayment.reference import new_reference
 from lib.epayment.retry import backoff_seconds
 from lib.epayment.transport import Call, RecorderLike, Transport
+from lib.exchange import Exchange
 from lib.settings import Settings, SettingsError
 
 PAYMENTS = "/epayment/v1/payments"
@@ -51,7 +51,6 @@ class EPaymentClient:
             raise SettingsError(["base_url is missing (start the simulator, use for_simulator)"])
         self.settings = settings
         self.recorder = recorder
-        self.step: str | None = None
         self.reference_prefix = f"epl-{settings.merchant_serial_number}".rstrip("-")
         self._sleep = sleep
         self._currencies: dict[str, str] = {}  # reference -> currency, for capture/refund bodies
@@ -67,7 +66,6 @@ class EPaymentClient:
             max_retries=max_retries,
             backoff=backoff,
             sleep=sleep,
-            step=lambda: self.step,
         )
 
     def __repr__(self) -> str:
@@ -83,27 +81,34 @@ class EPaymentClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def step_context(self, step: str) -> Iterator[None]:
-        """Label every exchange sent inside the block with `step` (restored afterwards)."""
-        previous, self.step = self.step, step
-        try:
-            yield
-        finally:
-            self.step = previous
+    # -- sending prepared calls -----------------------------------------------------------------
+
+    def send(self, call: Call) -> ApiResult:
+        """Send a call made by one of the `prepare_*` methods (retries, token refresh, evidence)."""
+        if call.operation == "access_token":
+            result = self._transport.execute(call)
+            self._auth.store(result.data or {})
+            return result
+        call.auth = self._auth.header
+        return self._transport.execute(call, self._auth.invalidate_header)
+
+    def preview(self, call: Call) -> Exchange:
+        """The exchange `send(call)` would start with, secrets as placeholders, nothing sent.
+
+        Built by the same code that sends, so a preview cannot differ from the request.
+        """
+        return self._transport.preview(call)
 
     # -- access token ---------------------------------------------------------------------------
 
     def get_access_token(self) -> ApiResult:
         """Fetch a new token (recorded) and cache it; other methods fetch one lazily when needed."""
-        result = self._transport.execute(self._token_call())
-        self._auth.store(result.data or {})
-        return result
+        return self.send(self.prepare_access_token())
 
     def _fetch_token(self) -> Mapping[str, Any]:
-        return self._transport.execute(self._token_call()).data or {}
+        return self._transport.execute(self.prepare_access_token()).data or {}
 
-    def _token_call(self) -> Call:
+    def prepare_access_token(self) -> Call:
         s = self.settings
         headers = {"client_id": s.client_id, "client_secret": s.client_secret}
         headers.update(self._common_headers())
@@ -112,7 +117,11 @@ class EPaymentClient:
 
     # -- payments -------------------------------------------------------------------------------
 
-    def create_payment(
+    def create_payment(self, **kwargs: Any) -> ApiResult:
+        """Create a payment (201); the arguments are those of `prepare_create_payment`."""
+        return self.send(self.prepare_create_payment(**kwargs))
+
+    def prepare_create_payment(
         self,
         *,
         amount: int | None = None,
@@ -125,10 +134,10 @@ class EPaymentClient:
         body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         **extra: Any,
-    ) -> ApiResult:
-        """Create a payment (201). `body` is the base; given keywords and `**extra` (spec field
-        names, e.g. metadata=...) override it. A missing reference is generated, a missing
-        userFlow is WEB_REDIRECT and a missing paymentMethod is WALLET. Amounts are minor units."""
+    ) -> Call:
+        """`body` is the base; given keywords and `**extra` (spec field names, e.g.
+        metadata=...) override it. A missing reference is generated, a missing userFlow is
+        WEB_REDIRECT and a missing paymentMethod is WALLET. Amounts are minor units."""
         payload: dict[str, Any] = dict(body or {})
         if amount is not None:
             payload["amount"] = {"currency": currency, "value": amount}
@@ -144,13 +153,20 @@ class EPaymentClient:
         ref = str(payload["reference"])
         if isinstance(payload.get("amount"), Mapping) and payload["amount"].get("currency"):
             self._currencies[ref] = str(payload["amount"]["currency"])
-        return self._post(PAYMENTS, "create_payment", ref, payload, idempotency_key)
+        return self._post_call(PAYMENTS, "create_payment", ref, payload, idempotency_key)
 
     def get_payment(self, reference: str) -> ApiResult:
-        return self._get(self._path(reference), "get_payment", reference)
+        return self.send(self.prepare_get_payment(reference))
+
+    def prepare_get_payment(self, reference: str) -> Call:
+        return self._get_call(self._path(reference), "get_payment", reference)
 
     def get_payment_event_log(self, reference: str) -> ApiResult:
-        return self._get(self._path(reference, "events"), "get_payment_event_log", reference)
+        return self.send(self.prepare_get_payment_event_log(reference))
+
+    def prepare_get_payment_event_log(self, reference: str) -> Call:
+        path = self._path(reference, "events")
+        return self._get_call(path, "get_payment_event_log", reference)
 
     def capture_payment(
         self,
@@ -161,7 +177,20 @@ class EPaymentClient:
         idempotency_key: str | None = None,
     ) -> ApiResult:
         """Capture `amount` minor units (partial or full) of an AUTHORIZED payment."""
-        return self._move_money("capture", reference, amount, currency, idempotency_key)
+        call = self.prepare_capture_payment(
+            reference, amount, currency=currency, idempotency_key=idempotency_key
+        )
+        return self.send(call)
+
+    def prepare_capture_payment(
+        self,
+        reference: str,
+        amount: int,
+        *,
+        currency: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Call:
+        return self._money_call("capture", reference, amount, currency, idempotency_key)
 
     def refund_payment(
         self,
@@ -172,16 +201,29 @@ class EPaymentClient:
         idempotency_key: str | None = None,
     ) -> ApiResult:
         """Refund `amount` minor units of what was captured."""
-        return self._move_money("refund", reference, amount, currency, idempotency_key)
+        call = self.prepare_refund_payment(
+            reference, amount, currency=currency, idempotency_key=idempotency_key
+        )
+        return self.send(call)
 
-    def _move_money(
+    def prepare_refund_payment(
+        self,
+        reference: str,
+        amount: int,
+        *,
+        currency: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Call:
+        return self._money_call("refund", reference, amount, currency, idempotency_key)
+
+    def _money_call(
         self, action: str, reference: str, amount: int, currency: str | None, key: str | None
-    ) -> ApiResult:
+    ) -> Call:
         """Capture or refund: same guard, body shape and keyed POST; only the path differs."""
         self._guard_production(action)
         body = self._modification(reference, amount, currency)
         path = self._path(reference, action)
-        return self._post(path, f"{action}_payment", reference, body, key)
+        return self._post_call(path, f"{action}_payment", reference, body, key)
 
     def cancel_payment(
         self,
@@ -190,20 +232,38 @@ class EPaymentClient:
         cancel_transaction_only: bool = False,
         idempotency_key: str | None = None,
     ) -> ApiResult:
-        """Cancel: TERMINATED before approval, else releases the whole uncaptured remainder.
+        """Cancel: TERMINATED before approval, else releases the whole uncaptured remainder."""
+        call = self.prepare_cancel_payment(
+            reference,
+            cancel_transaction_only=cancel_transaction_only,
+            idempotency_key=idempotency_key,
+        )
+        return self.send(call)
 
-        SPEC 1.8.1 no longer lists an Idempotency-Key on cancel (1.4.1 required it); we send one so
-        that the cancel can be retried safely.
-        """
+    def prepare_cancel_payment(
+        self,
+        reference: str,
+        *,
+        cancel_transaction_only: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Call:
+        """SPEC 1.8.1 no longer lists an Idempotency-Key on cancel (1.4.1 required it); we send
+        one so that the cancel can be retried safely."""
         self._guard_production("cancel")
         body = {"cancelTransactionOnly": True} if cancel_transaction_only else None
         path = self._path(reference, "cancel")
-        return self._post(path, "cancel_payment", reference, body, idempotency_key)
+        return self._post_call(path, "cancel_payment", reference, body, idempotency_key)
 
     def force_approve(
         self, reference: str, *, phone_number: str | None = None, token: str | None = None
     ) -> ApiResult:
         """Approve as the test user would (test environment and simulator only; 200, no body)."""
+        call = self.prepare_force_approve(reference, phone_number=phone_number, token=token)
+        return self.send(call)
+
+    def prepare_force_approve(
+        self, reference: str, *, phone_number: str | None = None, token: str | None = None
+    ) -> Call:
         if self.settings.is_production:
             raise ProductionGuardError(
                 "Force approve exists only in the test environment; it is refused for production."
@@ -215,7 +275,7 @@ class EPaymentClient:
             body["token"] = token
         path = f"/epayment/v1/test/payments/{quote(reference, safe='')}/approve"
         # No Idempotency-Key in the spec, so a failed force approve is not retried automatically.
-        return self._post(path, "force_approve", reference, body, None, with_key=False)
+        return self._post_call(path, "force_approve", reference, body, None, with_key=False)
 
     def wait_for_state(
         self,
@@ -256,22 +316,23 @@ class EPaymentClient:
         the value, so it never appears in the evidence. The Webhooks spec has no
         Idempotency-Key: a failed register is not retried automatically (it could register twice).
         """
-        body = {"url": url, "events": list(events)}
-        result = self._post(WEBHOOKS, "register_webhook", None, body, None, with_key=False)
+        result = self.send(self.prepare_register_webhook(url, events))
         if isinstance(result.data, Mapping):
             self._add_secret(str(result.data.get("secret") or ""))
         return result
 
+    def prepare_register_webhook(self, url: str, events: Iterable[str]) -> Call:
+        body = {"url": url, "events": list(events)}
+        return self._post_call(WEBHOOKS, "register_webhook", None, body, None, with_key=False)
+
     def list_webhooks(self) -> ApiResult:
         """The registrations of this sales unit (200 `{"webhooks": [{id, url, events}]}`)."""
-        return self._get(WEBHOOKS, "get_registered_webhooks", None)
+        return self.send(self._get_call(WEBHOOKS, "get_registered_webhooks", None))
 
     def delete_webhook(self, webhook_id: str) -> ApiResult:
         """Delete a registration (204). Not retried automatically: the spec has no key for it."""
         path = f"{WEBHOOKS}/{quote(webhook_id, safe='')}"
-        call = Call("DELETE", path, "delete_webhook", self._common_headers())
-        call.auth = self._auth.header
-        return self._transport.execute(call, self._auth.invalidate_header)
+        return self.send(Call("DELETE", path, "delete_webhook", self._common_headers()))
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -288,12 +349,10 @@ class EPaymentClient:
             "Accept": "application/json",
         }
 
-    def _get(self, path: str, operation: str, reference: str | None) -> ApiResult:
-        call = Call("GET", path, operation, self._common_headers(), reference=reference)
-        call.auth = self._auth.header
-        return self._transport.execute(call, self._auth.invalidate_header)
+    def _get_call(self, path: str, operation: str, reference: str | None) -> Call:
+        return Call("GET", path, operation, self._common_headers(), reference=reference)
 
-    def _post(
+    def _post_call(
         self,
         path: str,
         operation: str,
@@ -302,14 +361,13 @@ class EPaymentClient:
         idempotency_key: str | None,
         *,
         with_key: bool = True,
-    ) -> ApiResult:
+    ) -> Call:
         headers = self._common_headers()
-        # One key per logical operation, generated before the first attempt and reused by retries.
+        # One key per logical operation, made before the first attempt and reused by retries.
         key = (idempotency_key or str(uuid.uuid4())) if with_key else None
         if key:
             headers["Idempotency-Key"] = key
-        call = Call("POST", path, operation, headers, body, reference, key, self._auth.header)
-        return self._transport.execute(call, self._auth.invalidate_header)
+        return Call("POST", path, operation, headers, body, reference, key)
 
     def _path(self, reference: str, action: str | None = None) -> str:
         path = f"{PAYMENTS}/{quote(reference, safe='')}"
@@ -324,8 +382,8 @@ class EPaymentClient:
             return currency
         if reference not in self._currencies:
             # Unknown payment (created elsewhere): ask the API rather than guess NOK for a DKK unit.
-            amount = (self.get_payment(reference).data or {}).get("amount") or {}
-            self._currencies[reference] = str(amount.get("currency") or "NOK")
+            payment = self.get_payment(reference).payment
+            self._currencies[reference] = payment.currency if payment else "NOK"
         return self._currencies[reference]
 
     def _guard_production(self, what: str) -> None:

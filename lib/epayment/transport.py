@@ -21,6 +21,13 @@ from lib.exchange import Exchange
 logger = logging.getLogger("epayment_lab.client")
 
 
+# Header values a preview never shows (the recorder redacts the same ones in the evidence).
+PREVIEW_PLACEHOLDERS = {
+    "client_secret": "<client_secret>",
+    "Ocp-Apim-Subscription-Key": "<subscription_key>",
+}
+
+
 class RecorderLike(Protocol):
     def record(self, exchange: Exchange) -> Any: ...
 
@@ -68,7 +75,6 @@ class Transport:
     max_retries: int
     backoff: Callable[[int, float | None], float]
     sleep: Callable[[float], None] = time.sleep
-    step: Callable[[], str | None] = lambda: None
 
     def execute(
         self, call: Call, on_unauthorized: Callable[[str | None], None] | None = None
@@ -109,10 +115,22 @@ class Transport:
         )
         return retrying(lambda: self._send(call, next(counter)))
 
-    def _send(self, call: Call, attempt: int) -> Outcome:
-        """Send one attempt and hand its Exchange to the recorder, whatever happened."""
+    def preview(self, call: Call) -> Exchange:
+        """The first attempt's exchange as `_send` would build it; secrets become placeholders
+        (`<client_secret>`, `<subscription_key>`, `Bearer <access_token>`) and no token is fetched.
+        """
+        token = None if call.operation == "access_token" else "Bearer <access_token>"
+        prepared, data = self._prepare(call, token)
+        exchange = self._exchange(call, prepared, data, attempt=1)
+        for name, placeholder in PREVIEW_PLACEHOLDERS.items():
+            if name in exchange.request_headers:
+                exchange.request_headers[name] = placeholder
+        return exchange
+
+    def _prepare(
+        self, call: Call, authorization: str | None
+    ) -> tuple[requests.PreparedRequest, bytes | None]:
         headers = dict(call.headers)
-        authorization = call.auth() if call.auth is not None else None
         if authorization:
             headers["Authorization"] = authorization
         data = None
@@ -122,7 +140,12 @@ class Transport:
         prepared = self.session.prepare_request(
             requests.Request(call.method, self.base_url + call.path, headers=headers, data=data)
         )
-        exchange = Exchange(
+        return prepared, data
+
+    def _exchange(
+        self, call: Call, prepared: requests.PreparedRequest, data: bytes | None, attempt: int
+    ) -> Exchange:
+        return Exchange(
             method=call.method,
             url=prepared.url or "",
             operation=call.operation,
@@ -132,8 +155,13 @@ class Transport:
             reference=call.reference,
             idempotency_key=call.idempotency_key,
             attempt=attempt,
-            step=self.step(),
         )
+
+    def _send(self, call: Call, attempt: int) -> Outcome:
+        """Send one attempt and hand its Exchange to the recorder, whatever happened."""
+        authorization = call.auth() if call.auth is not None else None
+        prepared, data = self._prepare(call, authorization)
+        exchange = self._exchange(call, prepared, data, attempt)
         started = time.perf_counter()
         try:
             env = self.session.merge_environment_settings(prepared.url, {}, None, None, None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -44,8 +46,23 @@ class Tap:
     def __init__(self, inner: Any = None) -> None:
         self.inner = inner
         self.seen: list[Exchange] = []
+        self._step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+            f"tap-step-{id(self)}", default=None
+        )
+
+    @contextlib.contextmanager
+    def step(self, label: str | None) -> Iterator[None]:
+        """Record the block's exchanges as step `label` (the recorder's labelling, also without
+        a recorder behind the tap)."""
+        token = self._step.set(label)
+        try:
+            yield
+        finally:
+            self._step.reset(token)
 
     def record(self, exchange: Exchange) -> Any:
+        if exchange.step is None:
+            exchange = replace(exchange, step=self._step.get())
         stored = self.inner.record(exchange) if self.inner is not None else exchange
         self.seen.append(stored if isinstance(stored, Exchange) else exchange)
         return stored
@@ -134,17 +151,15 @@ def _run_step(
         why = "needs the manual step before it" if blocked is Outcome.MANUAL else "a step failed"
         return StepResult(scenario.name, step.name, Outcome.SKIPPED, why)
     before = len(tap.seen)
-    ctx.client.step = f"{scenario.name}:{step.name}"
     try:
-        seen = step.action(ctx)
+        with tap.step(f"{scenario.name}:{step.name}"):
+            seen = step.action(ctx)
     except ManualStepRequired as manual:
         return StepResult(scenario.name, step.name, Outcome.MANUAL, str(manual))
     except Exception as error:  # noqa: BLE001
         # A broken step (network, simulator down) fails this scenario, not the whole battery.
         message = f"{type(error).__name__}: {error}"
         return StepResult(scenario.name, step.name, Outcome.FAILED, message, tap.seen[before:])
-    finally:
-        ctx.client.step = None
     problems = step.expect.problems(seen)
     outcome = Outcome.FAILED if problems else Outcome.PASSED
     message = "; ".join(problems) or _summary(seen)

@@ -137,7 +137,6 @@ def wrong_keys(name: str = "token-with-wrong-secret") -> Step:
         if ctx.wrong_client is None:
             raise RuntimeError("no client with wrong keys configured for this run")
         client = ctx.wrong_client()
-        client.step = ctx.client.step  # its exchanges belong to this step too
         return observe(client.get_access_token)
 
     return Step(name, action, Expect(status=(400, 401, 403)))

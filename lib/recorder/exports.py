@@ -61,7 +61,7 @@ def write_csv(data: Exportable, dest: Destination) -> None:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{str(k): plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def write_json(data: Exportable, dest: Destination) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +29,11 @@ class Recorder:
     ) -> None:
         self.store = store
         self.redactor = redactor or Redactor()
+        # Per recorder and per thread/task: a label set in one session's thread never leaks into
+        # exchanges another thread (a webhook receiver, another QA worker) records meanwhile.
+        self._step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+            f"recorder-step-{id(self)}", default=None
+        )
         self._run_id = self.start_run(run_label)
 
     @classmethod
@@ -85,9 +93,26 @@ class Recorder:
         """Registers a secret value; it is replaced wherever it appears in later records."""
         return self.redactor.add_secret(value, name)
 
+    @contextlib.contextmanager
+    def step(self, label: str | None) -> Iterator[None]:
+        """Record the exchanges of the block as step `label` (nested blocks restore the outer one).
+
+        Exchanges that carry a step of their own (e.g. webhook deliveries) keep it.
+        """
+        token = self._step.set(label)
+        try:
+            yield
+        finally:
+            self._step.reset(token)
+
+    @property
+    def current_step(self) -> str | None:
+        return self._step.get()
+
     def record(self, exchange: Exchange) -> Exchange:
-        """Redacts, stamps the current run and stores. Returns the stored copy (with `id`)."""
-        clean = replace(self.redactor.redact(exchange), run_id=self._run_id, id=None)
+        """Redacts, stamps the current run and step, stores. Returns the stored copy (with `id`)."""
+        step = exchange.step if exchange.step is not None else self._step.get()
+        clean = replace(self.redactor.redact(exchange), run_id=self._run_id, id=None, step=step)
         return replace(clean, id=self.store.add_exchange(clean))
 
     def exchanges(

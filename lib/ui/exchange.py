@@ -83,7 +83,7 @@ def show_error(err: Exception) -> None:
 def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, **kw: Any):
     """Run one client call with a spinner; remember its exchange and error for `show_outcome`."""
     outcomes = st.session_state.outcomes
-    with st.spinner(label), st.session_state.client.step_context(step):
+    with st.spinner(label), st.session_state.recorder.step(step):
         try:
             result = call(*args, **kw)
         except EPaymentError as err:

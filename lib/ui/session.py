@@ -87,7 +87,7 @@ def refresh_payment(step: str = "status") -> dict[str, Any] | None:
     if not ss.reference:
         return None
     try:
-        with ss.client.step_context(step):
+        with ss.recorder.step(step):
             ss.payment = ss.client.get_payment(ss.reference).data
             ss.events = ss.client.get_payment_event_log(ss.reference).data
         ss.poll_error = None

@@ -41,25 +41,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _walk_quick_start(client: EPaymentClient, control: Callable[..., Any]) -> str:
+def _walk_quick_start(
+    client: EPaymentClient, control: Callable[..., Any], recorder: Recorder
+) -> str:
     """Token, create, approve, get, events, capture (a 503 first), refund, cancel, and refusals."""
-    with client.step_context("1 Access token"):
+    with recorder.step("1 Access token"):
         client.get_access_token()
-    with client.step_context("2 Create payment"):
+    with recorder.step("2 Create payment"):
         ref = str(client.create_payment(amount=1000, return_url="https://example.com/r").reference)
-    with client.step_context("3 Approve"):
+    with recorder.step("3 Approve"):
         client.force_approve(ref, phone_number="4712345678")
-    with client.step_context("4 Get payment"):
+    with recorder.step("4 Get payment"):
         client.get_payment(ref)
         client.get_payment_event_log(ref)
-    with client.step_context("5 Capture"):
+    with recorder.step("5 Capture"):
         control("POST", "/_sim/faults", {"operation": "capture_payment", "kind": "status"})
         client.capture_payment(ref, 600)  # 503 once, then retried with the same key
-    with client.step_context("6 Refund"):
+    with recorder.step("6 Refund"):
         with pytest.raises(EPaymentError):
             client.refund_payment(ref, 5000)  # more than captured: refused, still evidence
         client.refund_payment(ref, 200)
-    with client.step_context("7 Cancel"):
+    with recorder.step("7 Cancel"):
         control("POST", "/_sim/clock/advance", {"seconds": 3700})  # token expires: 401, refresh
         client.cancel_payment(ref)
     return ref
@@ -88,7 +90,7 @@ def test_quick_start_evidence_is_complete_and_secret_free(
     recorder = Recorder.open(db, run_label=f"e2e ({secrets_from})")
     sink = recorder if secrets_from == "client" else RecordOnly(recorder)
     client = make_client(recorder=sink)
-    ref = _walk_quick_start(client, control)
+    ref = _walk_quick_start(client, control, recorder)
     token = client.get_access_token().data["access_token"]  # a real token, to search for
     dead = Settings.for_simulator(f"http://127.0.0.1:{_free_port()}", sim.sales_units[0])
     with pytest.raises(NetworkError):
