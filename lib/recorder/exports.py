@@ -55,9 +55,28 @@ def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """'=HYPERLINK(...)' -> "'=HYPERLINK(...)": text a spreadsheet shows but never runs.
+
+    Only text cells change; numbers (status, latency) stay numbers. JSON and HAR keep the raw value.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(data: Exportable, dest: Destination) -> None:
-    """UTF-8 CSV, ISO 8601 times, headers and bodies as JSON text. Cells are written as recorded."""
-    _emit(dest, _iso_times(as_dataframe(data)).to_csv(index=False).encode("utf-8"))
+    """UTF-8 CSV, ISO 8601 times, headers and bodies as JSON text; formula-like text neutralised."""
+    frame = _iso_times(as_dataframe(data))
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise_formula)
+    # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF.
+    _emit(dest, frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8"))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
