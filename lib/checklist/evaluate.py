@@ -153,14 +153,15 @@ def _judge(item: ChecklistItem, log: list[Entry], fresh: list[Entry], comment: s
 def _result(
     item: ChecklistItem, status: Status, ev: Evidence, comment: str, hint: str | None = None
 ) -> ItemResult:
-    refs = list(dict.fromkeys(e.reference for e in ev.proof if e.reference))[-MAX_REFERENCES:]
+    named = (e.reference for e in ev.proof)
+    refs = list(dict.fromkeys(ref for ref in named if ref))[-MAX_REFERENCES:]
     ids = list(dict.fromkeys(e.ex.id for e in ev.proof if e.ex.id is not None))[-MAX_IDS:]
     targets = dict.fromkeys(e.ex.target for e in ev.proof)
     newest = max((e.ex.started_at for e in ev.proof), default=None)
     return ItemResult(
         item,
         status,
-        references=tuple(refs),  # type: ignore[arg-type]
+        references=tuple(refs),
         exchange_ids=tuple(ids),
         targets=tuple(targets),
         newest=newest,

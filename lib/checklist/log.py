@@ -1,4 +1,4 @@
-"""A parsed view of logged exchanges (JSON bodies, headers by any case) for the evidence rules."""
+"""Logged exchanges as typed evidence: the one place recorded bodies are parsed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lib.epayment.models import (
+    EventName,
+    Money,
+    Payment,
+    PaymentEvent,
+    PaymentState,
+    events_from,
+    payment_from,
+)
 from lib.exchange import Exchange
 
 EPAYMENT_OPERATIONS = frozenset(
@@ -21,7 +30,6 @@ EPAYMENT_OPERATIONS = frozenset(
         "force_approve",
     }
 )
-FINAL_STATES = frozenset({"AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED"})
 
 
 def parse_json(text: str | None) -> Any:
@@ -50,10 +58,6 @@ class Entry:
 
     def __init__(self, ex: Exchange) -> None:
         self.ex = ex
-
-    @classmethod
-    def of(cls, ex: Exchange) -> Entry:
-        return cls(ex)
 
     @cached_property
     def request(self) -> Any:
@@ -88,16 +92,41 @@ class Entry:
     def req(self, *path: str) -> Any:
         return dig(self.request, *path)
 
+    @cached_property
+    def payment(self) -> Payment | None:
+        """The payment the response describes (GET, capture, refund, cancel), else None."""
+        return payment_from(self.response)
+
+    @property
+    def state(self) -> PaymentState | None:
+        return self.payment.state if self.payment else None
+
+    @cached_property
+    def events(self) -> list[PaymentEvent]:
+        """The typed event log of a successful events call (empty for anything else)."""
+        return events_from(self.response) if self.ok("get_payment_event_log") else []
+
+    @cached_property
+    def event_names(self) -> frozenset[EventName]:
+        return frozenset(e.name for e in self.events if e.name is not None)
+
+    @property
+    def modification(self) -> Money | None:
+        """The amount a capture or refund asked for (`modificationAmount`), None when absent."""
+        amount = self.req("modificationAmount")
+        return Money.from_json(amount) if isinstance(amount, Mapping) else None
+
+    @cached_property
+    def error_code(self) -> str | None:
+        """The domain ErrorCode of a problem body (`extraDetails`), e.g. "6080"."""
+        for detail in self.resp("extraDetails") or []:
+            if isinstance(detail, dict) and detail.get("name") == "ErrorCode":
+                return str(detail.get("reason"))
+        return None
+
     @property
     def is_epayment(self) -> bool:
         return self.ex.operation in EPAYMENT_OPERATIONS or "/epayment/" in self.ex.url
-
-    @property
-    def event_names(self) -> set[str]:
-        """Event names in an events-log response (empty for anything else)."""
-        if not self.ok("get_payment_event_log") or not isinstance(self.response, list):
-            return set()
-        return {e["name"] for e in self.response if isinstance(e, dict) and "name" in e}
 
 
 @dataclass
@@ -121,4 +150,4 @@ def dig(data: Any, *path: str) -> Any:
 
 
 def entries(exchanges: Iterable[Exchange]) -> list[Entry]:
-    return [Entry.of(ex) for ex in exchanges]
+    return [Entry(ex) for ex in exchanges]

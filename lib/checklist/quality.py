@@ -7,16 +7,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from lib.checklist.log import Entry, Evidence, header
+from lib.epayment.models import EventName, PaymentState
 
-STATES = ("CREATED", "AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED")
-EVENTS = ("CANCELLED", "CAPTURED", "REFUNDED")
+# The events Q2 names beside the five states (the others repeat a state's name).
+EVENTS = (EventName.CANCELLED, EventName.CAPTURED, EventName.REFUNDED)
 STATE_SCENARIO = {
-    "CREATED": "any scenario that polls right after create",
-    "AUTHORIZED": "full_capture_refund",
-    "ABORTED": "user_rejects",
-    "EXPIRED": "payment_expires",
-    "TERMINATED": "cancel_before_approval",
+    PaymentState.CREATED: "any scenario that polls right after create",
+    PaymentState.AUTHORIZED: "full_capture_refund",
+    PaymentState.ABORTED: "user_rejects",
+    PaymentState.EXPIRED: "payment_expires",
+    PaymentState.TERMINATED: "cancel_before_approval",
 }
+ORDER_EVENTS = frozenset(EVENTS)  # a complete order (G2, G3): captured, refunded and cancelled
 REQUIRED_HEADERS = (
     "Merchant-Serial-Number",
     "Vipps-System-Name",
@@ -41,27 +43,35 @@ def q1_webhooks(log: Sequence[Entry]) -> Evidence:
             return Evidence(refused, "webhooks arrived, but none verified: see their verdicts")
         hint = "no webhook received: register one (Webhooks page) and take a payment"
         return Evidence([], hint)
-    polled = {e.reference for e in log if e.ok("get_payment") and e.reference}
+    polled = {e.reference for e in log if e.ok("get_payment", 200) and e.reference}
     both = {e.reference for e in deliveries} & polled
     if not both:
         hint = "verified webhooks, but no GET of the same payment: poll it too (status page)"
         return Evidence(deliveries, hint)
     return Evidence(
-        [e for e in log if e.reference in both and (verified_delivery(e) or e.ok("get_payment"))]
+        [
+            e
+            for e in log
+            if e.reference in both and (verified_delivery(e) or e.ok("get_payment", 200))
+        ]
     )
 
 
 def q2_states_events(log: Sequence[Entry]) -> Evidence:
+    """200 GETs showing each of the five states, and event logs showing each of EVENTS."""
     proof: list[Entry] = []
-    seen: set[str] = set()
+    seen_states: set[PaymentState] = set()
+    seen_events: set[EventName] = set()
     for e in log:
-        state = e.resp("state") if e.ok("get_payment") else None
-        found = ({state} & set(STATES)) | (e.event_names & set(EVENTS))
-        if found - seen:
+        state = e.state if e.ok("get_payment", 200) else None
+        new_state = state is not None and state not in seen_states
+        new_events = (e.event_names & ORDER_EVENTS) - seen_events
+        if new_state or new_events:
             proof.append(e)
-            seen |= found
-    states = [s for s in STATES if s not in seen]
-    events = [n for n in EVENTS if n not in seen]
+            seen_states |= {state} if state else set()
+            seen_events |= new_events
+    states = [s for s in PaymentState if s not in seen_states]
+    events = [n for n in EVENTS if n not in seen_events]
     if states:
         runs = ", ".join(f"{s} ({STATE_SCENARIO[s]})" for s in states)
         return Evidence(proof, f"no GET showed state {runs}")
@@ -75,16 +85,9 @@ def _is_problem(e: Entry) -> bool:
     return "problem+json" in content_type and isinstance(e.response, dict)
 
 
-def _error_code(e: Entry) -> str | None:
-    for detail in e.resp("extraDetails") or []:
-        if isinstance(detail, dict) and detail.get("name") == "ErrorCode":
-            return str(detail.get("reason"))
-    return None
-
-
 def q3_errors(log: Sequence[Entry]) -> Evidence:
     traced = [e for e in log if _is_problem(e) and e.resp("traceId")]
-    coded = [e for e in traced if _error_code(e)]
+    coded = [e for e in traced if e.error_code]
     if not traced:
         return Evidence([], "no problem+json with a traceId logged: run a refusal scenario")
     if not coded:
@@ -106,7 +109,7 @@ def q4_headers(log: Sequence[Entry]) -> Evidence:
 
 
 def q5_receipt(log: Sequence[Entry]) -> Evidence:
-    proof = [e for e in log if e.ok("create_payment") and e.req("receipt")]
+    proof = [e for e in log if e.ok("create_payment", 201) and e.req("receipt")]
     proof += [e for e in log if "/order-management/" in e.ex.url and e.ex.status in (200, 201)]
     hint = "no create carried a receipt: run full_capture_refund (sends a receipt)"
     return Evidence(proof, None if proof else hint)
@@ -135,7 +138,7 @@ def p1_reference(log: Sequence[Entry]) -> Evidence:
 
 
 def p2_polling(log: Sequence[Entry]) -> Evidence:
-    gets = [e for e in log if e.ok("get_payment") and e.reference]
+    gets = [e for e in log if e.ok("get_payment", 200) and e.reference]
     counts = Counter(e.reference for e in gets)
     polled = {ref for ref, n in counts.items() if n >= 2}
     proof = [e for e in gets if e.reference in polled]
@@ -149,12 +152,13 @@ def _complete_order(log: Sequence[Entry], targets: set[str], where: str) -> Evid
         if e.ex.target in targets and e.reference:
             by_ref.setdefault(e.reference, []).append(e)
     for entries in by_ref.values():
-        names = set().union(*(e.event_names for e in entries))
-        authorized = "AUTHORIZED" in names or any(
-            e.ok("get_payment") and e.resp("state") == "AUTHORIZED" for e in entries
+        names = frozenset().union(*(e.event_names for e in entries))
+        gets = [e for e in entries if e.ok("get_payment", 200)]
+        authorized = EventName.AUTHORIZED in names or any(
+            e.state is PaymentState.AUTHORIZED for e in gets
         )
-        if authorized and {"CAPTURED", "REFUNDED", "CANCELLED"} <= names:
-            return Evidence([e for e in entries if e.event_names or e.ok("get_payment")])
+        if authorized and names >= ORDER_EVENTS:
+            return Evidence([e for e in entries if e.event_names or e in gets])
     hint = f"no {where} reference showed AUTHORIZED, CAPTURED, REFUNDED and CANCELLED via the API"
     return Evidence([], hint + ": run partial_capture_refund_cancel there")
 

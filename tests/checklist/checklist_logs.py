@@ -18,9 +18,10 @@ HEADERS = {
     "Vipps-System-Plugin-Version": "1.0",
 }
 BASE = "http://127.0.0.1:1/epayment/v1/payments"
+RECEIVER = "http://127.0.0.1:1/webhooks/epayment/123456"
 
 
-def _agg(a: int = 0, c: int = 0, x: int = 0, r: int = 0) -> dict[str, Any]:
+def amounts(a: int = 0, c: int = 0, x: int = 0, r: int = 0) -> dict[str, Any]:
     names = ("authorizedAmount", "capturedAmount", "cancelledAmount", "refundedAmount")
     return {n: {"currency": "NOK", "value": v} for n, v in zip(names, (a, c, x, r), strict=True)}
 
@@ -62,7 +63,7 @@ class LogBuilder:
         self.add("create_payment", "POST", BASE, 201, req, resp, ref)
 
     def get(self, ref: str, state: str, agg: dict[str, Any] | None = None) -> None:
-        resp = {"reference": ref, "state": state, "aggregate": agg or _agg()}
+        resp = {"reference": ref, "state": state, "aggregate": agg or amounts()}
         self.add("get_payment", "GET", f"{BASE}/{ref}", 200, None, resp, ref)
 
     def events(self, ref: str, *names: str) -> None:
@@ -73,6 +74,12 @@ class LogBuilder:
         req = {"modificationAmount": {"currency": "NOK", "value": n}} if n is not None else None
         resp = {"reference": ref, "state": state, "aggregate": agg}
         self.add(op, "POST", f"{BASE}/{ref}/{op.split('_')[0]}", 200, req, resp, ref)
+
+    def delivery(self, ref: str | None, verdict: str = "verified", status: int = 200) -> None:
+        """A webhook as the receiver records it: the payload, and its verdict as the answer."""
+        answer = {"verdict": verdict, "reason": "why", "duplicate": False}
+        body = {"msn": "123456", "reference": ref, "name": "AUTHORIZED", "pspReference": "p-1"}
+        self.add("webhook_delivery", "POST", RECEIVER, status, body if ref else None, answer, ref)
 
     def problem(self, ref: str, code: str | None = "6080") -> None:
         body: dict[str, Any] = {"title": "Cannot capture", "status": 400, "traceId": "00-ab-cd-01"}
@@ -87,20 +94,20 @@ def complete_log(b: LogBuilder) -> LogBuilder:
     """What a battery on the test environment proves: all but Q1 (webhooks) and G2 (production)."""
     b.create("acme-order-1", receipt=True)
     b.get("acme-order-1", "CREATED")
-    b.get("acme-order-1", "AUTHORIZED", _agg(a=1000))
-    b.modify("capture_payment", "acme-order-1", 250, _agg(a=1000, c=250), "AUTHORIZED")
-    b.modify("refund_payment", "acme-order-1", 100, _agg(a=1000, c=250, r=100), "AUTHORIZED")
-    after_cancel = _agg(a=1000, c=250, x=750, r=100)
+    b.get("acme-order-1", "AUTHORIZED", amounts(a=1000))
+    b.modify("capture_payment", "acme-order-1", 250, amounts(a=1000, c=250), "AUTHORIZED")
+    b.modify("refund_payment", "acme-order-1", 100, amounts(a=1000, c=250, r=100), "AUTHORIZED")
+    after_cancel = amounts(a=1000, c=250, x=750, r=100)
     b.modify("cancel_payment", "acme-order-1", None, after_cancel, "AUTHORIZED")
     b.events("acme-order-1", "CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED")
     b.create("acme-order-2")
-    b.modify("capture_payment", "acme-order-2", 1000, _agg(a=1000, c=1000), "AUTHORIZED")
-    b.modify("refund_payment", "acme-order-2", 1000, _agg(a=1000, c=1000, r=1000), "AUTHORIZED")
+    b.modify("capture_payment", "acme-order-2", 1000, amounts(a=1000, c=1000), "AUTHORIZED")
+    b.modify("refund_payment", "acme-order-2", 1000, amounts(a=1000, c=1000, r=1000), "AUTHORIZED")
     for ref, state in (("acme-order-3", "ABORTED"), ("acme-order-4", "EXPIRED")):
         b.create(ref)
         b.get(ref, state)
     b.create("acme-order-5")
-    b.modify("cancel_payment", "acme-order-5", None, _agg(x=1000), "TERMINATED")
-    b.get("acme-order-5", "TERMINATED", _agg(x=1000))
+    b.modify("cancel_payment", "acme-order-5", None, amounts(x=1000), "TERMINATED")
+    b.get("acme-order-5", "TERMINATED", amounts(x=1000))
     b.problem("acme-order-5")
     return b

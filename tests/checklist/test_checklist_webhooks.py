@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from lib.checklist import Status, evaluate
-from tests.checklist.checklist_logs import NOW, LogBuilder
-
-RECEIVER = "http://127.0.0.1:1/webhooks/epayment/123456"
-
-
-def delivery(b: LogBuilder, ref: str | None, verdict: str = "verified", status: int = 200) -> None:
-    answer = {"verdict": verdict, "reason": "why", "duplicate": False}
-    body = {"msn": "123456", "reference": ref, "name": "AUTHORIZED", "pspReference": "p-1"}
-    b.add("webhook_delivery", "POST", RECEIVER, status, body if ref else None, answer, ref)
+from tests.checklist.checklist_logs import NOW, RECEIVER, LogBuilder
 
 
 def q1(b: LogBuilder):
@@ -20,7 +12,7 @@ def q1(b: LogBuilder):
 
 def test_q1__a_verified_webhook_and_a_get_of_the_same_payment(builder: LogBuilder) -> None:
     builder.create("acme-order-1")
-    delivery(builder, "acme-order-1")
+    builder.delivery("acme-order-1")
     builder.get("acme-order-1", "AUTHORIZED")
     result = q1(builder)
     assert result.status is Status.MET
@@ -29,7 +21,7 @@ def test_q1__a_verified_webhook_and_a_get_of_the_same_payment(builder: LogBuilde
 
 
 def test_q1__webhook_and_get_of_different_payments_is_not_enough(builder: LogBuilder) -> None:
-    delivery(builder, "acme-order-1")
+    builder.delivery("acme-order-1")
     builder.get("acme-order-2", "AUTHORIZED")
     builder.get("acme-order-2", "AUTHORIZED")
     result = q1(builder)
@@ -38,8 +30,8 @@ def test_q1__webhook_and_get_of_different_payments_is_not_enough(builder: LogBui
 
 
 def test_q1__refused_deliveries_prove_nothing(builder: LogBuilder) -> None:
-    delivery(builder, "acme-order-1", verdict="bad_signature", status=401)
-    delivery(builder, "acme-order-1", verdict="stale_date", status=401)
+    builder.delivery("acme-order-1", verdict="bad_signature", status=401)
+    builder.delivery("acme-order-1", verdict="stale_date", status=401)
     builder.get("acme-order-1", "AUTHORIZED")
     result = q1(builder)
     assert result.status is Status.MISSING
@@ -47,10 +39,10 @@ def test_q1__refused_deliveries_prove_nothing(builder: LogBuilder) -> None:
 
 
 def test_q1__a_delivery_for_no_payment_or_a_failed_get_proves_nothing(builder: LogBuilder) -> None:
-    delivery(builder, None)  # verified, but the body named no payment
+    builder.delivery(None)  # verified, but the body named no payment
     builder.add("get_payment", "GET", "http://127.0.0.1:1/epayment/v1/payments/acme-order-1",
                 404, ref="acme-order-1")  # fmt: skip
-    delivery(builder, "acme-order-1")
+    builder.delivery("acme-order-1")
     assert q1(builder).status is Status.MISSING
 
 
