@@ -23,9 +23,9 @@ st.caption(
     f"{result.exchange_count} exchanges evaluated; proof newer than {result.max_age_days} days "
     "counts as met, older as stale."
 )
-table = ui.table(result)
-rows_height = 35 * (len(table) + 1) + 3  # every item visible without scrolling the table
-st.dataframe(ui.tinted(table, "status"), hide_index=True, width="stretch", height=rows_height)
+rows = ui.table(result)
+rows_height = 35 * (len(rows) + 1) + 3  # every item visible without scrolling the table
+st.dataframe(ui.tinted(rows, "status"), hide_index=True, width="stretch", height=rows_height)
 ui.next_steps(result)
 
 st.subheader("One item in detail")

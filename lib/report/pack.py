@@ -32,16 +32,15 @@ def _from_source(source: Any) -> tuple[list[Exchange], dict[str, str], str | Non
     return list(source), {}, None
 
 
-def write_evidence_pack(
+def evidence_pack_bytes(
     source: Any,
-    path: str | Path,
     *,
     info: ReportInfo | None = None,
     manual_comments: Mapping[str, str] | None = None,
     qa_steps: Sequence[Any] = (),
     now: datetime | None = None,
-) -> Path:
-    """Write the zip to `path` (a directory gets a dated file name) and return its path.
+) -> bytes:
+    """The evidence pack as zip bytes, built in memory.
 
     `source` is a Recorder (its current run, with comments from the run's notes) or exchanges.
     """
@@ -53,17 +52,40 @@ def write_evidence_pack(
                       info.label or label, info.generated_at or now)  # fmt: skip
     result = evaluate(exchanges, now=now, manual_comments=comments)
     html = render_report(exchanges, info=info, checklist=result, qa_steps=qa_steps)
-    target = Path(path)
-    if target.is_dir() or not target.suffix:
-        target = target / f"evidence-pack-{now:%Y%m%d-%H%M%S}.zip"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("report.html", html)
         for ext, write in LOG_FILES.items():
             zf.writestr(f"exchanges.{ext}", _bytes(write, exchanges))
         zf.writestr("checklist.json", json.dumps(result.rows(), indent=1, ensure_ascii=False))
         if qa_steps:
             zf.writestr("qa-results.json", json.dumps(_qa_rows(qa_steps), indent=1))
+    return buffer.getvalue()
+
+
+def pack_name(now: datetime) -> str:
+    return f"evidence-pack-{now:%Y%m%d-%H%M%S}.zip"
+
+
+def write_evidence_pack(
+    source: Any,
+    path: str | Path,
+    *,
+    info: ReportInfo | None = None,
+    manual_comments: Mapping[str, str] | None = None,
+    qa_steps: Sequence[Any] = (),
+    now: datetime | None = None,
+) -> Path:
+    """Write the zip to `path` (a directory gets a dated file name) and return its path."""
+    now = now or datetime.now(UTC)
+    data = evidence_pack_bytes(
+        source, info=info, manual_comments=manual_comments, qa_steps=qa_steps, now=now
+    )
+    target = Path(path)
+    if target.is_dir() or not target.suffix:
+        target = target / pack_name(now)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
     return target
 
 

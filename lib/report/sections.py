@@ -93,17 +93,15 @@ def qa_section(steps: Sequence[Any], shown: set[int]) -> str:
 
 
 def _what(entry: Entry) -> str:
-    """What an exchange showed: state, events, ErrorCode."""
+    """What an exchange showed: state, ErrorCode, events."""
     parts = []
-    if isinstance(entry.response, dict):
-        if entry.response.get("state"):
-            parts.append(f"state {entry.response['state']}")
-        for d in entry.response.get("extraDetails") or []:
-            if isinstance(d, dict) and d.get("name") == "ErrorCode":
-                parts.append(f"ErrorCode {d.get('reason')}")
+    if entry.state:
+        parts.append(f"state {entry.state}")
+    if entry.error_code:
+        parts.append(f"ErrorCode {entry.error_code}")
     if entry.event_names:
-        names = [x.get("name") for x in entry.response if isinstance(x, dict)]
-        parts.append("events " + " → ".join(str(n) for n in names))
+        names = [str(ev.name or ev.raw.get("name")) for ev in entry.events]
+        parts.append("events " + " → ".join(names))
     return ", ".join(parts)
 
 

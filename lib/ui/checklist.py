@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,7 +11,13 @@ import streamlit as st
 
 from lib.checklist import ChecklistResult, ItemResult, Status, evaluate
 from lib.exchange import Exchange
-from lib.report import COMMENT_PREFIX, ReportInfo, comments_from_meta, write_evidence_pack
+from lib.report import (
+    COMMENT_PREFIX,
+    ReportInfo,
+    comments_from_meta,
+    evidence_pack_bytes,
+    pack_name,
+)
 
 LOG_PAGE = "pages/09_request_log.py"
 LOG_FOCUS = "log_focus"  # the request log shows this exchange id once (see pages/09_request_log.py)
@@ -40,7 +44,7 @@ def evaluate_log(recorder: Any, exchanges: Sequence[Exchange]) -> ChecklistResul
     return evaluate(exchanges, now=datetime.now(UTC), manual_comments=comments)
 
 
-def table(result: ChecklistResult) -> pd.DataFrame:
+def table(result: ChecklistResult) -> list[dict[str, str]]:
     """One row per item, in the checklist's order, for st.dataframe."""
     rows = []
     for r in result.items:
@@ -56,11 +60,12 @@ def table(result: ChecklistResult) -> pd.DataFrame:
                 "comment": r.comment,
             }
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def tinted(frame: pd.DataFrame, column: str) -> Any:
-    """The frame with `column`'s cells tinted by their word, for st.dataframe."""
+def tinted(rows: pd.DataFrame | Sequence[Mapping[str, Any]], column: str) -> Any:
+    """The rows with `column`'s cells tinted by their word, for st.dataframe (pandas styles it)."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     return frame.style.map(lambda v: f"background-color: {TINTS.get(v, 'inherit')}", [column])
 
 
@@ -142,12 +147,12 @@ def evidence_pack(
     info: ReportInfo,
     qa_steps: Sequence[Any] = (),
 ) -> tuple[str, bytes]:
-    """The evidence pack zip (file name, bytes), written to a temporary folder and read back."""
-    with tempfile.TemporaryDirectory(prefix="epayment-pack-") as folder:
-        path = write_evidence_pack(
-            list(exchanges), Path(folder), info=info, manual_comments=comments, qa_steps=qa_steps
-        )
-        return path.name, path.read_bytes()
+    """The evidence pack zip (file name, bytes), built in memory."""
+    now = datetime.now(UTC)
+    data = evidence_pack_bytes(
+        exchanges, info=info, manual_comments=comments, qa_steps=qa_steps, now=now
+    )
+    return pack_name(now), data
 
 
 def evidence_pack_section(
@@ -166,9 +171,10 @@ def evidence_pack_section(
             )
             # The last QA run's step table goes in when its exchanges are in the pack.
             qa = ss.get("qa_result")
-            in_scope = qa is not None and (all_runs or ss.get("qa_run") == recorder.run_id)
+            in_scope = all_runs or ss.get("qa_run") == recorder.run_id
+            steps = qa.steps if qa is not None and in_scope else ()
             comments = {r.item.id: r.comment for r in result.items if r.comment}
-            pack = evidence_pack(exchanges, comments, info, qa.steps if in_scope else ())
+            pack = evidence_pack(exchanges, comments, info, steps)
             ss.chk_pack_file = (all_runs, *pack)
     # Offered only for the scope it was built from (switching the scope asks for a new one).
     if ss.get("chk_pack_file") and ss.chk_pack_file[0] == all_runs:

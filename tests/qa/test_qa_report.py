@@ -10,7 +10,14 @@ import pandas as pd
 
 from lib.checklist import ITEM_IDS
 from lib.recorder import Recorder
-from lib.report import COMMENT_PREFIX, ReportInfo, render_report, write_evidence_pack
+from lib.report import (
+    COMMENT_PREFIX,
+    ReportInfo,
+    evidence_pack_bytes,
+    pack_name,
+    render_report,
+    write_evidence_pack,
+)
 from tests.checklist.checklist_logs import NOW, LogBuilder, complete_log
 
 
@@ -73,3 +80,21 @@ def test_pack__from_recorder_takes_run_label_and_comments(tmp_path) -> None:
         rows = {r["id"]: r for r in json.loads(zf.read("checklist.json"))}
     assert "release 2.1 QA" in html and "Keys ordered 2026-11-01" in html
     assert rows["G1"]["comment"] == "Keys ordered 2026-11-01"
+
+
+def test_report__timeline_says_what_each_exchange_showed() -> None:
+    log = complete_log(LogBuilder())
+    html = render_report(log.exchanges, info=ReportInfo(generated_at=NOW))
+    assert "GET → 200 state AUTHORIZED" in html
+    assert "events CREATED → AUTHORIZED → CAPTURED → REFUNDED → CANCELLED" in html
+    assert "POST → 400 ErrorCode 6080" in html
+
+
+def test_pack__bytes_in_memory_match_the_written_file(tmp_path) -> None:
+    log = complete_log(LogBuilder())
+    data = evidence_pack_bytes(log.exchanges, now=NOW)
+    path = write_evidence_pack(log.exchanges, tmp_path, now=NOW)
+    assert path.name == pack_name(NOW) == "evidence-pack-20261125-120000.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as memory, zipfile.ZipFile(path) as written:
+        assert memory.namelist() == written.namelist()
+        assert memory.read("report.html") == written.read("report.html")
