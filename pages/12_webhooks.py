@@ -5,10 +5,11 @@ from functools import partial
 import streamlit as st
 
 from lib.epayment import EPaymentError
+from lib.ui import webhook_views as views
 from lib.ui import webhooks as wh
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import run_step, show_outcome
-from lib.webhooks import EPAYMENT_EVENTS
+from lib.webhooks import EPAYMENT_EVENTS, short_event
 
 require_entrypoint(__file__)
 
@@ -20,11 +21,11 @@ st.markdown(
 )
 ss = st.session_state
 local = ss.settings.target == "simulator"
-wh.target_note(ss.settings)
+views.target_note(ss.settings)
 left, right = st.columns([3, 2])
 url = left.text_input("URL", wh.receiver_url(ss.settings) if local else "", key="wh_url")
 events = right.multiselect(
-    "Events", EPAYMENT_EVENTS, EPAYMENT_EVENTS, format_func=wh.short_event, key="wh_events"
+    "Events", EPAYMENT_EVENTS, EPAYMENT_EVENTS, format_func=short_event, key="wh_events"
 )
 if st.button("Register", key="wh_register", icon=":material/add_link:", disabled=not url):
     ours = local and wh.is_ours(url)  # then the receiver keeps the secret
@@ -39,7 +40,7 @@ except EPaymentError as err:
     listed = []
     st.error(f"Could not list the webhooks: {err}")
 st.subheader("Registrations")
-wh.registrations_view(listed, ss.settings)
+views.registrations_view(listed, ss.settings)
 if listed:
     ids = {h["id"]: h["url"] for h in listed}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -59,4 +60,4 @@ if local:
     if st.button("Refuse the next delivery (watch the retry)", key="wh_fail_next"):
         wh.local_webhooks().receiver.fail_next(1)  # answered 500: the simulator retries in ~2 s
         st.toast("The next delivery will be answered 500.", icon=":material/error:")
-    wh.received_view()
+    views.received_view()

@@ -6,6 +6,7 @@ from lib.webhooks.events import (
     Delivery,
     ReceivedEvent,
     event_type,
+    short_event,
 )
 from lib.webhooks.evidence import OPERATION, to_exchange
 from lib.webhooks.receiver import DEFAULT_PATH, Registration, WebhookReceiver
@@ -27,6 +28,7 @@ __all__ = [
     "content_hash",
     "event_type",
     "register_receiver",
+    "short_event",
     "sign",
     "to_exchange",
     "unregister_receiver",

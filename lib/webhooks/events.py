@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from lib.epayment.models import EventName, PaymentEvent
 from lib.webhooks.signature import Outcome
 
-# ePayment webhook event types (reference §10, WHDOC events.md).
-EPAYMENT_EVENT_NAMES = (
-    "CREATED",
-    "ABORTED",
-    "EXPIRED",
-    "CANCELLED",
-    "CAPTURED",
-    "REFUNDED",
-    "AUTHORIZED",
-    "TERMINATED",
-)
-EPAYMENT_EVENTS = tuple(f"epayments.payment.{n.lower()}.v1" for n in EPAYMENT_EVENT_NAMES)
+# ePayment webhook event types (reference §10): one per event name of the event log.
+EPAYMENT_EVENT_NAMES: tuple[EventName, ...] = tuple(EventName)
 
 
 def event_type(name: str) -> str:
@@ -27,50 +20,47 @@ def event_type(name: str) -> str:
     return f"epayments.payment.{name.lower()}.v1"
 
 
-@dataclass(frozen=True)
-class ReceivedEvent:
-    """One verified, first-seen ePayment event, with when it arrived here."""
+EPAYMENT_EVENTS = tuple(event_type(n) for n in EPAYMENT_EVENT_NAMES)
 
-    name: str  # e.g. "AUTHORIZED"
-    reference: str | None
-    psp_reference: str | None  # the event's own pspReference (not the payment's)
+
+def short_event(kind: str) -> str:
+    """`epayments.payment.authorized.v1` -> `authorized` (lists of event types stay readable)."""
+    parts = kind.split(".")
+    return parts[2] if len(parts) == 4 else kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceivedEvent(PaymentEvent):
+    """One verified, first-seen ePayment event (the event log's shape), and when it arrived.
+
+    `name` is None for a name the event log does not know; `label` is the name as sent.
+    """
+
     received_at: datetime
     msn: str | None = None
-    amount: dict[str, Any] | None = None
-    success: bool | None = None
-    timestamp: str | None = None  # when the event happened, as the sender stamped it
-    idempotency_key: str | None = None
     registration_id: str | None = None
-    payload: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_payload(
-        cls, payload: dict[str, Any], received_at: datetime, registration_id: str | None = None
+        cls, payload: Mapping[str, Any], received_at: datetime, registration_id: str | None = None
     ) -> ReceivedEvent:
-        def text(key: str) -> str | None:
-            value = payload.get(key)
-            return None if value is None else str(value)
-
-        amount = payload.get("amount")
-        success = payload.get("success")
+        event = PaymentEvent.from_json(payload)
+        msn = payload.get("msn")
         return cls(
-            name=str(payload.get("name") or ""),
-            reference=text("reference"),
-            psp_reference=text("pspReference"),
+            **{f.name: getattr(event, f.name) for f in fields(PaymentEvent)},
             received_at=received_at,
-            msn=text("msn"),
-            amount=amount if isinstance(amount, dict) else None,
-            success=success if isinstance(success, bool) else None,
-            timestamp=text("timestamp"),
-            idempotency_key=text("idempotencyKey"),
+            msn=None if msn is None else str(msn),
             registration_id=registration_id,
-            payload=payload,
         )
+
+    @property
+    def label(self) -> str:
+        return str(self.name or self.raw.get("name") or "")
 
     @property
     def dedupe_key(self) -> tuple[str, str] | None:
         # The documented advice: dedupe on the event's pspReference + name.
-        return (self.psp_reference, self.name) if self.psp_reference else None
+        return (self.psp_reference, self.label) if self.psp_reference else None
 
 
 @dataclass(frozen=True)
@@ -95,4 +85,29 @@ class Delivery:
 
     @property
     def reference(self) -> str | None:
-        return self.event.reference if self.event else None
+        """The payment of a verified event (what the inbox filters on)."""
+        return (self.event.reference or None) if self.event else None
+
+    @property
+    def claimed_reference(self) -> str | None:
+        """The payment the body names, verified or not (refused ones are shown under it too)."""
+        return self.reference if self.event else reference_in(self.body)
+
+    @property
+    def verdict(self) -> str:
+        """`verified`, `duplicate`, or `refused: <reason>`, as the dashboard's tables say it."""
+        if self.duplicate:
+            return "duplicate"
+        if self.verified and self.accepted:
+            return "verified"
+        return f"refused: {self.reason}"
+
+
+def reference_in(body: bytes) -> str | None:
+    """The `reference` of a JSON object body, if it names one."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    value = payload.get("reference") if isinstance(payload, dict) else None
+    return str(value) if value is not None else None

@@ -34,7 +34,7 @@ def to_exchange(delivery: Delivery, target: str, latency_ms: float | None = None
         response_headers={"Content-Type": "application/json"},
         response_body=response_body(delivery).decode("utf-8"),
         latency_ms=None if latency_ms is None else round(latency_ms, 1),
-        reference=delivery.reference or _reference_of(delivery.body),
+        reference=delivery.claimed_reference,
         error=None if 200 <= delivery.status < 300 else delivery.reason,
     )
 
@@ -58,13 +58,3 @@ def parse_event(body: bytes, received_at: datetime, reg_id: str | None) -> Recei
     if not isinstance(payload, dict) or not payload.get("name"):
         return None
     return ReceivedEvent.from_payload(payload, received_at, reg_id)
-
-
-def _reference_of(body: bytes) -> str | None:
-    # Refused deliveries are recorded under their payment too, when the body says which.
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return None
-    value = payload.get("reference") if isinstance(payload, dict) else None
-    return str(value) if value is not None else None

@@ -74,7 +74,7 @@ class Inbox:
         wanted = {n.upper() for n in names}
 
         def arrived() -> set[str]:
-            return {e.name for e in self._events if e.reference == reference}
+            return {e.label for e in self._events if e.reference == reference}
 
         if not self.wait_until(lambda: wanted <= arrived(), timeout):
             with self._changed:

@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 
 from lib.checklist import Status, evaluate
 from lib.epayment import EPaymentClient
-from lib.exchange import Exchange
-from lib.recorder import Recorder
-from lib.ui.webhooks import SessionEvidence, local_webhooks
+from lib.ui.webhooks import local_webhooks
 from tests.app.helpers import texts, unexpected
 
 WEBHOOKS = "pages/12_webhooks.py"
@@ -171,7 +169,7 @@ def test_status_shows_the_webhooks_beside_the_poll(app, simulator, settings) -> 
     at.session_state["reference"] = reference
     at.switch_page(STATUS).run()
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state == "AUTHORIZED"
     shown = texts(at)
     assert "AUTHORIZED: webhook" in shown
     assert "CREATED: webhook" in shown
@@ -188,27 +186,3 @@ def test_status_shows_the_webhooks_beside_the_poll(app, simulator, settings) -> 
     q1 = evaluate(recorder.exchanges(), now=datetime.now(UTC))["Q1"]
     assert q1.status is Status.MET
     assert q1.references == (reference,)
-
-
-def test_each_delivery_goes_to_the_session_that_knows_its_payment(tmp_path) -> None:
-    first = Recorder.open(tmp_path / "evidence.sqlite", run_label="first")
-    second = Recorder.open(tmp_path / "evidence.sqlite", run_label="second")
-    evidence = SessionEvidence()
-    evidence.join(first)
-    evidence.join(second)
-    poll = Exchange("GET", "http://sim/payments/ref-two", "get_payment", reference="ref-two")
-    second.record(poll)
-    evidence.add_secret("a-webhook-secret-value")
-
-    def delivery(reference: str) -> Exchange:
-        body = f'{{"reference": "{reference}", "note": "a-webhook-secret-value"}}'
-        return Exchange("POST", "http://127.0.0.1/wh", "webhook_delivery", reference=reference,
-                        request_body=body)  # fmt: skip
-
-    evidence.record(delivery("ref-two"))
-    evidence.record(delivery("ref-nobody"))  # no session knows it: a run of its own, same file
-    assert [e.reference for e in second.exchanges(operation="webhook_delivery")] == ["ref-two"]
-    assert first.exchanges(operation="webhook_delivery") == []
-    everything = first.exchanges("all", operation="webhook_delivery")
-    assert sorted(e.reference for e in everything) == ["ref-nobody", "ref-two"]
-    assert all("a-webhook-secret-value" not in (e.request_body or "") for e in everything)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from lib.epayment.models import EventName, Money
 from lib.exchange import utc_now
 from lib.recorder import EXPORT_FORMATS, Recorder, export_bytes
 from lib.webhooks import OPERATION, Outcome, WebhookReceiver, sign
@@ -67,7 +68,9 @@ def test_verified_delivery__200_kept_as_event(receiver: WebhookReceiver) -> None
     answer = response.json()
     assert answer["verdict"] == "verified" and answer["duplicate"] is False
     [event] = receiver.events("ref-ok")
-    assert event.name == "AUTHORIZED" and event.amount == {"currency": "NOK", "value": 1000}
+    assert event.name is EventName.AUTHORIZED and event.amount == Money(1000, "NOK")
+    assert event.timestamp == datetime(2026, 11, 25, 12, tzinfo=UTC)  # the event log's shape
+    assert (event.msn, event.success, event.reference) == ("123456", True, "ref-ok")
     assert event.received_at.tzinfo is not None
 
 
