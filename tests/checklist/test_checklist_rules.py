@@ -290,3 +290,28 @@ def test_rule__altered_proof_misses_it(item_id: str, alteration: str) -> None:
     result = evaluate(log, now=NOW)[item_id]
     assert result.status is Status.MISSING
     assert result.hint
+
+
+def _push_create(b: LogBuilder) -> None:
+    b.create(REF, flow="PUSH_MESSAGE")
+    respond(redirectUrl=None)(b.exchanges[-1])
+
+
+OTHER_PROOFS: dict[str, tuple[str, Callable[[LogBuilder], None]]] = {
+    "PUSH_MESSAGE has no redirectUrl": ("E1", _push_create),
+    "cancel after approval releases the rest": (
+        "E4",
+        lambda b: b.modify(
+            "cancel_payment", REF, None, amounts(a=1000, c=250, x=750), "AUTHORIZED"
+        ),
+    ),
+    "every final state counts, EXPIRED too": ("E2", lambda b: b.get(REF, "EXPIRED")),
+}
+
+
+@pytest.mark.parametrize("variant", list(OTHER_PROOFS))
+def test_rule__other_proofs_the_checklist_allows_meet_it(variant: str) -> None:
+    item_id, build = OTHER_PROOFS[variant]
+    builder = LogBuilder()
+    build(builder)
+    assert status_of(item_id, builder.exchanges) is Status.MET
