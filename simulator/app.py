@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
@@ -20,7 +20,7 @@ from simulator.models import EPaymentBackend
 from simulator.observe import ObservedExchange
 from simulator.ratelimit import RateLimiter
 from simulator.responses import EPaymentResponses
-from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES, WEBHOOK_ROUTES
+from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES, WEBHOOK_ROUTES, Route
 from simulator.webhooks import WebhookDispatcher, WebhookRegistry
 from simulator.webhooks.api import WebhookResponses
 
@@ -142,16 +142,23 @@ def build_app(
     webhooks = webhooks or WebhookDispatcher(WebhookRegistry())  # unstarted: registers only
     api = EPaymentResponses(backend, limiter)
     hooks = WebhookResponses(backend, webhooks)
-    for routes, target in ((API_ROUTES, api), (WEBHOOK_ROUTES, hooks)):
-        for route in routes:
-            operation = route.operation or route.handler
-            handler = with_faults(operation, getattr(target, route.handler), faults)
-            app.router.add_route(route.method, route.path, handler)
-    groups = (
-        (LANDING_ROUTES, LandingPage(backend)),
-        (CONTROL_ROUTES, ControlPlane(backend, limiter, faults, webhooks)),
-    )
-    for routes, target in groups:
-        for route in routes:
-            app.router.add_route(route.method, route.path, getattr(target, route.handler))
+    add_routes(app, API_ROUTES, api, faults)
+    add_routes(app, WEBHOOK_ROUTES, hooks, faults)
+    add_routes(app, LANDING_ROUTES, LandingPage(backend))
+    add_routes(app, CONTROL_ROUTES, ControlPlane(backend, limiter, faults, webhooks))
     return app
+
+
+def add_routes(
+    app: web.Application,
+    routes: Sequence[Route],
+    target: object,
+    faults: FaultInjector | None = None,
+) -> None:
+    """Each route's handler is `target.<route.handler>`; with `faults`, armed faults apply (the
+    emulated APIs), without, never (landing page, control plane)."""
+    for route in routes:
+        handler: Handler = getattr(target, route.handler)
+        if faults is not None:
+            handler = with_faults(route.operation or route.handler, handler, faults)
+        app.router.add_route(route.method, route.path, handler)

@@ -18,6 +18,17 @@ from simulator.webhooks.settings import updated_settings
 MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600  # ten years: far enough, and dates stay valid
 
 
+def advance_seconds(body: Any) -> float:
+    """{"seconds": N} with 0 <= N <= ten years; anything else is a 400 naming `seconds`."""
+    seconds: Any = body.get("seconds") if isinstance(body, dict) else None
+    number = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+    if not number or not 0 <= seconds <= MAX_ADVANCE_SECONDS:  # `not <=` also refuses NaN
+        raise ex.field_error(
+            "seconds", f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}."
+        )
+    return float(seconds)
+
+
 class ControlPlane:
     """No auth: it exists only on the simulator, which binds 127.0.0.1 unless told otherwise."""
 
@@ -44,10 +55,7 @@ class ControlPlane:
 
     async def payment(self, request: web.Request) -> web.Response:
         msn, reference = request.match_info["msn"], request.match_info["reference"]
-        payment = self.backend.payment(msn, reference)
-        body: dict[str, Any] = payment.to_control_json(self.backend.base_url)
-        body["events"] = self.backend.get_payment_event_log(msn, reference)
-        return json_response(200, body)
+        return json_response(200, self.backend.payment_summary(msn, reference))
 
     async def reset(self, request: web.Request) -> web.Response:
         self.backend.reset()
@@ -57,16 +65,10 @@ class ControlPlane:
         return json_response(200, {"status": "reset"})
 
     async def advance_clock(self, request: web.Request) -> web.Response:
-        body = await read_json(request, required=True)
-        seconds = body.get("seconds") if isinstance(body, dict) else None
-        valid = isinstance(seconds, int | float) and not isinstance(seconds, bool)
-        if not valid or not 0 <= seconds <= MAX_ADVANCE_SECONDS:  # also refuses NaN
-            raise ex.field_error(
-                "seconds", f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}."
-            )
-        self.backend.clock.advance(float(seconds))
+        seconds = advance_seconds(await read_json(request, required=True))
+        self.backend.clock.advance(seconds)
         self.backend.sweep()
-        self.webhooks.advance(float(seconds))
+        self.webhooks.advance(seconds)
         return json_response(200, {"offsetSeconds": self.backend.clock.offset})
 
     async def user_action(self, request: web.Request) -> web.Response:

@@ -1,37 +1,48 @@
-"""EPaymentBackend: the ePayment test environment's state and rules, with no HTTP in sight."""
+"""EPaymentBackend: the ePayment test environment's payments and rules, with no HTTP in sight."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
 import logging
-import random
 import threading
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from simulator import exceptions as ex
 from simulator.clock import SimClock
 from simulator.config import DEFAULT_SALES_UNIT, SalesUnit
 from simulator.idempotency import IdempotencyStore
-from simulator.modifications import ModificationsMixin
+from simulator.ids import SeededIds
+from simulator.payment_json import control_json, get_payment_json, modification_json
 from simulator.payments import Payment
-from simulator.requests_parsing import CreateRequest, parse_create
+from simulator.requests_parsing import (
+    parse_cancel,
+    parse_create,
+    parse_force_approve,
+    parse_modification,
+)
 from simulator.tokens import TokenIssuer
 from simulator.transitions import TransitionPolicy
-from simulator.user_actions import UserActionsMixin
 
 log = logging.getLogger(__name__)
 Listener = Callable[[str, dict[str, Any]], None]
+Key = tuple[str, str]  # (msn, reference)
+CONFLICTS: dict[str, type[ex.DomainError]] = {  # the same key sent with another body
+    "capture": ex.CaptureIdempotencyConflict,
+    "refund": ex.RefundIdempotencyConflict,
+    "cancel": ex.IdempotencyError,
+}
 
 
-class EPaymentBackend(ModificationsMixin, UserActionsMixin):
+class EPaymentBackend:
     """One method per ePayment operation (the spec's operationIds in snake_case) plus user actions.
 
-    Thread-safe: one re-entrant lock guards all state, so concurrent captures or refunds on one
-    payment can never move more money than allowed. Every state change and money movement goes
-    through `_record`, which appends the event and notifies listeners (webhooks hook in there).
+    The payments keep their own rules and state (simulator/payments.py); the backend finds them,
+    keeps idempotency records, and tells listeners (webhooks hook in there) about every event a
+    payment logs. Thread-safe: one re-entrant lock guards all state, so concurrent captures or
+    refunds on one payment can never move more money than allowed.
     Not simulated: Express (shipping), CARD and CARD_PASSTHROUGH, receipts beyond a shape check,
     capture/refund deadlines (6100, 6220 by date), 6160/423 "order locked" (operations are atomic).
     """
@@ -57,12 +68,11 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
         self._initial_transition = transition or TransitionPolicy()
         self.transition = dataclasses.replace(self._initial_transition)
         self.base_url = base_url
-        self._seed = seed
-        self._random = random.Random(seed)
+        self.ids = SeededIds(seed)
         self._lock = threading.RLock()
-        self._payments: dict[tuple[str, str], Payment] = {}
-        self._open: set[tuple[str, str]] = set()  # CREATED payments: expiry/transition candidates
-        self._by_token: dict[str, tuple[str, str]] = {}
+        self._payments: dict[Key, Payment] = {}
+        self._open: set[Key] = set()  # CREATED payments: expiry/transition candidates
+        self._by_token: dict[str, Key] = {}
         self._idem = IdempotencyStore()
         self._listeners: list[Listener] = []
 
@@ -84,7 +94,7 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
             self._idem.clear()
             self.tokens.reset()
             self.clock.reset()
-            self._random = random.Random(self._seed)
+            self.ids.reset()
             self.transition = dataclasses.replace(self._initial_transition)
 
     def sales_unit(self, msn: str) -> SalesUnit:
@@ -95,44 +105,27 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
             )
         return unit
 
-    def _new_psp(self) -> str:
-        return str(self._random.randrange(10**9, 10**10))
+    # --- the one place the world hears of a payment's changes --------------------------------
 
-    def _new_uuid(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+    @contextmanager
+    def _changing(self, payment: Payment, logged: int | None = None) -> Iterator[Payment]:
+        """Around a call of the payment's own methods: whatever events it logged (even when it
+        then refused, as a failing refund does) go to every listener, in order."""
+        logged = len(payment.events) if logged is None else logged
+        try:
+            yield payment
+        finally:
+            if payment.state != "CREATED":
+                self._open.discard((payment.msn, payment.reference))
+            for event in payment.events[logged:]:
+                self._publish(payment.msn, event)
 
-    # --- the one place where state and money change -----------------------------------------
-
-    def _record(
-        self,
-        payment: Payment,
-        name: str,
-        value: int,
-        *,
-        key: str | None = None,
-        success: bool = True,
-        state: str | None = None,
-        amount_field: str | None = None,
-        psp: str | None = None,
-        at: float | None = None,
-    ) -> dict[str, Any]:
-        """Apply one state change / money movement, append its event, notify listeners."""
-        if success:
-            if amount_field:
-                setattr(payment, amount_field, getattr(payment, amount_field) + value)
-            if state:
-                payment.state = state
-                if state != "CREATED":
-                    self._open.discard((payment.msn, payment.reference))
-        ts = self.clock.now() if at is None else at
-        event = payment.new_event(name, value, psp or self._new_psp(), ts, key, success)
-        payment.events.append(event)
+    def _publish(self, msn: str, event: dict[str, Any]) -> None:
         for listener in list(self._listeners):
             try:
-                listener(payment.msn, copy.deepcopy(event))
+                listener(msn, copy.deepcopy(event))
             except Exception:  # a broken listener must not break the payment
                 log.exception("payment event listener failed")
-        return event
 
     # --- lookups, expiry and automatic transitions ---------------------------------------------
 
@@ -144,15 +137,8 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
         return payment
 
     def _refresh(self, payment: Payment) -> None:
-        """Lazy evaluation of expiry and of the transition policy (also run by sweep())."""
-        if payment.state != "CREATED":
-            return
-        now = self.clock.now()
-        if now >= payment.expires_at:
-            # stamped with the moment it expired, even when noticed later (lazily or by the sweep)
-            self._record(payment, "EXPIRED", payment.value, state="EXPIRED", at=payment.expires_at)
-        elif self.transition.due(payment.polls, now - payment.created_at):
-            self._user_approve(payment)
+        with self._changing(payment):
+            payment.refresh(self.transition)
 
     def sweep(self) -> None:
         """Expire or progress every open payment whose time has come (the light background task)."""
@@ -173,84 +159,155 @@ class EPaymentBackend(ModificationsMixin, UserActionsMixin):
                 lambda: ex.IdempotencyError(
                     f"Idempotency-Key `{idempotency_key}` was already used for another request."
                 ),
-                lambda: self._create(
-                    unit, parse_create(body, unit, self.clock.now()), idempotency_key
-                ),
+                lambda: self._create(unit, body, idempotency_key),
             )
 
-    def _create(self, unit: SalesUnit, req: CreateRequest, key: str) -> dict[str, Any]:
-        msn = unit.merchant_serial_number
-        if (msn, req.reference) in self._payments:
+    def _create(self, unit: SalesUnit, body: Any, key: str) -> dict[str, Any]:
+        req = parse_create(body, unit, self.clock.now())
+        where = (unit.merchant_serial_number, req.reference)
+        if where in self._payments:
             raise ex.ReferenceExists(f"Reference `{req.reference}` already exists")
-        now = self.clock.now()
-        token = f"{self._random.getrandbits(128):032x}"
-        payment = Payment(
-            msn=msn,
-            reference=req.reference,
-            value=req.value,
-            currency=req.currency,
-            user_flow=req.user_flow,
-            psp_reference=self._new_uuid(),
-            created_at=now,
-            expires_at=req.expires_at or now + self.expiry_seconds,
-            landing_token=token,
-            payment_method_type=req.payment_method_type,
-            description=req.description,
-            return_url=req.return_url,
-            customer=req.customer,
-            metadata=req.metadata,
-            qr_format=req.qr_format,
-            profile_scope=req.profile_scope,
-            merchant_name=unit.name,
-        )
-        payment.redirect_url = self._redirect_url(payment)
-        self._payments[(msn, req.reference)] = payment
-        self._open.add((msn, req.reference))
-        self._by_token[token] = (msn, req.reference)
-        self._record(payment, "CREATED", payment.value, key=key, psp=payment.psp_reference, at=now)
-        self._refresh(payment)
-        body: dict[str, Any] = {"reference": req.reference}
+        expiry, base_url = self.expiry_seconds, self.base_url
+        payment = Payment.open(req, unit, key, self.clock, self.ids, expiry, base_url)
+        self._payments[where] = payment
+        self._open.add(where)
+        self._by_token[payment.landing_token] = where
+        with self._changing(payment, logged=0):  # CREATED, then perhaps an immediate approval
+            payment.refresh(self.transition)
+        result: dict[str, Any] = {"reference": req.reference}
         if payment.redirect_url:
-            body["redirectUrl"] = payment.redirect_url
-        return body
-
-    def _redirect_url(self, payment: Payment) -> str | None:
-        """Landing page for WEB_REDIRECT and NATIVE_REDIRECT (the real one is an app URL), a QR
-        image for QR (or the landing URL itself for TEXT/TARGETURL), none for PUSH_MESSAGE."""
-        landing = f"{self.base_url}/landing?token={payment.landing_token}"
-        if payment.user_flow == "PUSH_MESSAGE":
-            return None
-        if payment.user_flow == "QR":
-            fmt = (payment.qr_format or {}).get("format", "IMAGE/SVG+XML")
-            return (
-                landing
-                if fmt == "TEXT/TARGETURL"
-                else f"{self.base_url}/qr?token={payment.landing_token}"
-            )
-        return landing
+            result["redirectUrl"] = payment.redirect_url
+        return result
 
     def get_payment(self, msn: str, reference: str) -> dict[str, Any]:
         with self._lock:
             payment = self._payments.get((msn, reference))
             if payment is not None:
-                payment.polls += 1
-            return self._find(msn, reference).to_get_json()
+                payment.polled()
+            return get_payment_json(self._find(msn, reference))
 
     def get_payment_event_log(self, msn: str, reference: str) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(self._find(msn, reference).events)
+
+    def capture_payment(
+        self, msn: str, reference: str, body: Any, idempotency_key: str
+    ) -> dict[str, Any]:
+        """capturePayment (rules: Payment.capture)."""
+
+        def capture(p: Payment) -> None:
+            value = parse_modification(body, p.currency)
+            allow_partial = self.sales_unit(p.msn).allow_partial_capture
+            p.capture(value, key=idempotency_key, allow_partial=allow_partial)
+
+        return self._modify("capture", msn, reference, body, idempotency_key, capture)
+
+    def refund_payment(
+        self, msn: str, reference: str, body: Any, idempotency_key: str
+    ) -> dict[str, Any]:
+        """refundPayment (rules: Payment.refund)."""
+
+        def refund(p: Payment) -> None:
+            p.refund(parse_modification(body, p.currency), key=idempotency_key)
+
+        return self._modify("refund", msn, reference, body, idempotency_key, refund)
+
+    def cancel_payment(
+        self, msn: str, reference: str, body: Any = None, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        """cancelPayment (rules: Payment.cancel). Idempotency-Key is optional in 1.8.1 but
+        honoured when sent."""
+
+        def cancel(p: Payment) -> None:
+            p.cancel(transaction_only=parse_cancel(body), key=idempotency_key)
+
+        return self._modify("cancel", msn, reference, body, idempotency_key, cancel)
+
+    def _modify(
+        self,
+        verb: str,
+        msn: str,
+        reference: str,
+        body: Any,
+        key: str | None,
+        change: Callable[[Payment], None],
+    ) -> dict[str, Any]:
+        """Find the payment, let it change (parsing the body on the way), answer the
+        ModificationResponse. With a key, once per key: a replay answers what the first run
+        did, another body under the same key is refused with the operation's conflict error."""
+
+        def run() -> dict[str, Any]:
+            p = self._find(msn, reference)
+            with self._changing(p):
+                change(p)
+            return modification_json(p)
+
+        def refused() -> ex.ProblemError:
+            return CONFLICTS[verb](f"Idempotency-Key `{key}` was used for another {verb} request.")
+
+        with self._lock:
+            if key is None:
+                return run()
+            return self._idem.run((f"{verb}_payment", msn, reference, key), body, refused, run)
+
+    def force_approve(self, msn: str, reference: str, body: Any = None) -> None:
+        """forceApprove (test only; rules: Payment.force_approve)."""
+        customer, token = parse_force_approve(body)
+        with self._lock:
+            p = self._find(msn, reference)
+            with self._changing(p):
+                p.force_approve(customer=customer, token=token)
+
+    # --- the user's side (landing page, control plane) ------------------------------------------
+
+    def approve(self, msn: str, reference: str) -> str:
+        """The user approves in the app. Returns the state after (ABORTED for declined amounts)."""
+        return self._user_action(msn, reference, Payment.approve)
+
+    def reject(self, msn: str, reference: str) -> str:
+        """The user rejects (or leaves the landing page): ABORTED."""
+        return self._user_action(msn, reference, Payment.reject)
+
+    def expire(self, msn: str, reference: str) -> str:
+        """Nobody acted in time: EXPIRED now, without moving the clock."""
+        return self._user_action(msn, reference, Payment.expire)
+
+    def _user_action(self, msn: str, reference: str, action: Callable[[Payment], None]) -> str:
+        with self._lock:
+            p = self._find(msn, reference)
+            with self._changing(p):
+                action(p)
+            return p.state
+
+    def payment_for_token(self, token: str) -> Payment | None:
+        """The payment behind a redirectUrl token (landing page, QR image), refreshed."""
+        with self._lock:
+            key = self._by_token.get(token)
+            if key is None:
+                return None
+            p = self._payments[key]
+            self._refresh(p)
+            return p
+
+    # --- the control plane's views ----------------------------------------------------------------
 
     def payment(self, msn: str, reference: str) -> Payment:
         """The live model (tests and the control plane); callers must not mutate it."""
         with self._lock:
             return self._find(msn, reference)
 
+    def payment_summary(self, msn: str, reference: str) -> dict[str, Any]:
+        """GET /_sim/payments/{msn}/{reference}: the summary with the whole event log."""
+        with self._lock:
+            p = self._find(msn, reference)
+            return {**control_json(p, self.base_url), "events": copy.deepcopy(p.events)}
+
     def list_payments(self, msn: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             for key in list(self._open):
                 self._refresh(self._payments[key])
             return [
-                p.to_control_json(self.base_url)
+                control_json(p, self.base_url)
                 for p in self._payments.values()
                 if msn in (None, p.msn)
             ]

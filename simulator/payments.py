@@ -1,18 +1,24 @@
-"""The Payment model: amounts, state, event log and its JSON views (GET, modification, control)."""
+"""The Payment model: its state machine, amounts, event log and JSON views (no HTTP, no lock)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.clock import iso
-
-FINAL_STATES = frozenset({"ABORTED", "EXPIRED", "TERMINATED"})
+from simulator import exceptions as ex
+from simulator.clock import SimClock, iso
+from simulator.config import SalesUnit
+from simulator.ids import SeededIds
+from simulator.magic_amounts import DECLINED_AMOUNTS, REFUND_FAILURES, TEST_CARD_BIN
+from simulator.requests_parsing import CreateRequest
+from simulator.transitions import TransitionPolicy
 
 
 @dataclass
 class Payment:
-    """One payment of one sales unit. Only EPaymentBackend changes it, through its record method."""
+    """One payment of one sales unit. Its methods check the rules, change its state and amounts,
+    and append to its event log, or raise the DomainError the API answers. Not thread-safe: the
+    backend holds its lock around every call and tells its listeners about new events."""
 
     msn: str
     reference: str
@@ -41,8 +47,221 @@ class Payment:
     card_bin: str | None = None
     sub: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    clock: SimClock = field(default_factory=SimClock, repr=False, compare=False, kw_only=True)
+    ids: SeededIds = field(default_factory=SeededIds, repr=False, compare=False, kw_only=True)
 
-    def _amount(self, value: int) -> dict[str, Any]:
+    @classmethod
+    def open(
+        cls,
+        req: CreateRequest,
+        unit: SalesUnit,
+        key: str,
+        clock: SimClock,
+        ids: SeededIds,
+        expiry_seconds: float,
+        base_url: str,
+    ) -> Payment:
+        """createPayment's new payment, CREATED event logged (the token is drawn first)."""
+        now, token = clock.now(), ids.token()
+        payment = cls(
+            msn=unit.merchant_serial_number,
+            reference=req.reference,
+            value=req.value,
+            currency=req.currency,
+            user_flow=req.user_flow,
+            psp_reference=ids.uuid(),
+            created_at=now,
+            expires_at=req.expires_at or now + expiry_seconds,
+            landing_token=token,
+            payment_method_type=req.payment_method_type,
+            description=req.description,
+            return_url=req.return_url,
+            customer=req.customer,
+            metadata=req.metadata,
+            qr_format=req.qr_format,
+            profile_scope=req.profile_scope,
+            merchant_name=unit.name,
+            clock=clock,
+            ids=ids,
+        )
+        payment.redirect_url = payment._redirect_url(base_url)
+        payment._log("CREATED", payment.value, key=key, psp=payment.psp_reference, at=now)
+        return payment
+
+    def _redirect_url(self, base_url: str) -> str | None:
+        """Landing page for WEB_REDIRECT and NATIVE_REDIRECT (the real one is an app URL), a QR
+        image for QR (or the landing URL itself for TEXT/TARGETURL), none for PUSH_MESSAGE."""
+        landing = f"{base_url}/landing?token={self.landing_token}"
+        if self.user_flow == "PUSH_MESSAGE":
+            return None
+        if self.user_flow == "QR":
+            fmt = (self.qr_format or {}).get("format", "IMAGE/SVG+XML")
+            qr = f"{base_url}/qr?token={self.landing_token}"
+            return landing if fmt == "TEXT/TARGETURL" else qr
+        return landing
+
+    # --- the merchant's operations -----------------------------------------------------------
+
+    def capture(self, value: int, *, key: str, allow_partial: bool) -> None:
+        """capturePayment. Which code wins when several apply is UNCONFIRMED: the order is state,
+        nothing left (6170 fully captured / 6070 remainder cancelled), 6140, then 6090."""
+        if self.state == "CREATED":
+            raise ex.CaptureBeforeReservation(
+                "The amount you tried to capture is not reserved. "
+                "The user must accept the payment before capture can be done."
+            )
+        if self.state != "AUTHORIZED":
+            raise ex.CannotBeCaptured(f"A payment in state {self.state} cannot be captured.")
+        if self.capturable == 0:
+            if self.cancelled:
+                raise ex.CannotCaptureCancelled(
+                    "The remaining amount of the payment was cancelled."
+                )
+            raise ex.AlreadyCaptured("The full amount of the payment has already been captured.")
+        if not allow_partial and (self.captured or value != self.authorized):
+            raise ex.MustCaptureFullAmount("This sales unit must capture the full amount at once.")
+        if value > self.capturable:
+            raise ex.CaptureAmountTooHigh(
+                f"Capture amount {value} is higher than the capturable amount {self.capturable}."
+            )
+        self.captured += value
+        self._log("CAPTURED", value, key=key)
+
+    def refund(self, value: int, *, key: str) -> None:
+        """refundPayment: up to captured - refunded, repeatedly. The magic amounts 123 and 124
+        are refused after logging a REFUNDED event with success false."""
+        if self.state == "CREATED":
+            raise ex.RefundBeforeReservation("The payment must be authorized and captured first.")
+        if self.state != "AUTHORIZED":
+            raise ex.CannotBeRefunded(f"A payment in state {self.state} cannot be refunded.")
+        if self.captured and self.refundable == 0:
+            raise ex.AlreadyRefunded("The captured amount has already been refunded in full.")
+        if value > self.refundable:
+            raise ex.NotEnoughRefundable(
+                f"Refund amount {value} is higher than the refundable amount {self.refundable}."
+            )
+        failure = REFUND_FAILURES.get(value)
+        if failure is not None:
+            self._log("REFUNDED", value, key=key, success=False)
+            raise failure[0](failure[1])
+        self.refunded += value
+        self._log("REFUNDED", value, key=key)
+
+    def cancel(self, *, transaction_only: bool, key: str | None) -> None:
+        """cancelPayment. Before approval -> TERMINATED (cancelledAmount = amount); after
+        approval the whole remainder is cancelled and the state stays AUTHORIZED. A second
+        cancel (nothing left) gives 6190 (UNCONFIRMED: 6050 is also plausible)."""
+        if self.state == "CREATED":
+            self.cancelled += self.value
+            self.state = "TERMINATED"
+            self._log("TERMINATED", self.value, key=key)
+            return
+        if self.state != "AUTHORIZED":
+            raise ex.CannotBeCancelled(f"A payment in state {self.state} cannot be cancelled.")
+        if transaction_only:
+            raise ex.CannotCancelAuthorized(
+                "cancelTransactionOnly is set and the payment is authorized; nothing was cancelled."
+            )
+        if self.captured >= self.authorized:
+            raise ex.CannotCancelCaptured(
+                "The payment is fully captured; there is nothing to cancel."
+            )
+        if self.capturable == 0:
+            raise ex.CannotBeCancelled("The remaining amount of the payment is already cancelled.")
+        remainder = self.capturable
+        self.cancelled += remainder
+        self._log("CANCELLED", remainder, key=key)
+
+    def force_approve(self, *, customer: dict[str, Any] | None, token: str | None) -> None:
+        """forceApprove (test only): CREATED -> AUTHORIZED at once. Magic card amounts are not
+        applied (the docs say force approve does not support them). `token` must match the
+        payment's redirectUrl token when sent."""
+        if token is not None and token != self.landing_token:
+            raise ex.ApproveFailed("The token does not belong to this payment.")
+        if self.state == "AUTHORIZED":
+            raise ex.AlreadyReserved("The payment is already authorized.")
+        if self.state != "CREATED":
+            raise ex.ApproveNotAllowed(f"A payment in state {self.state} cannot be approved.")
+        if customer and self.customer is None:
+            self.customer = customer
+        self._authorize()
+
+    # --- the payer's side, and time ------------------------------------------------------------
+
+    def approve(self) -> None:
+        """The user approves in the app: AUTHORIZED, or ABORTED for a declined card amount."""
+        self._require_created()
+        self._user_approve()
+
+    def reject(self) -> None:
+        """The user rejects (or leaves the landing page): ABORTED."""
+        self._require_created()
+        self.state = "ABORTED"
+        self._log("ABORTED", self.value)
+
+    def expire(self) -> None:
+        """Nobody acted in time: EXPIRED now, without moving the clock."""
+        self._require_created()
+        self.state = "EXPIRED"
+        self._log("EXPIRED", self.value)
+
+    def refresh(self, transition: TransitionPolicy) -> None:
+        """Lazy expiry and automatic approval of a CREATED payment, on every access."""
+        if self.state != "CREATED":
+            return
+        now = self.clock.now()
+        if now >= self.expires_at:
+            # stamped with the moment it expired, even when noticed later (lazily or by the sweep)
+            self.state = "EXPIRED"
+            self._log("EXPIRED", self.value, at=self.expires_at)
+        elif transition.due(self.polls, now - self.created_at):
+            self._user_approve()
+
+    def polled(self) -> None:
+        """A GET of this payment (the after_polls transition counts them)."""
+        self.polls += 1
+
+    def _require_created(self) -> None:
+        if self.state == "AUTHORIZED":
+            raise ex.AlreadyReserved("The payment is already authorized.")
+        if self.state != "CREATED":
+            raise ex.ApproveNotAllowed(f"The payment is already {self.state}.")
+
+    def _user_approve(self) -> None:
+        if self.value in DECLINED_AMOUNTS:
+            self._log("AUTHORIZED", self.value, success=False)
+            self.state = "ABORTED"
+            self._log("ABORTED", self.value)
+            return
+        self._authorize()
+
+    def _authorize(self) -> None:
+        self.card_bin = TEST_CARD_BIN
+        if self.profile_scope:
+            self.sub = self.ids.uuid()
+        create_key = self.events[0]["idempotencyKey"] if self.events else None
+        self.authorized += self.value
+        self.state = "AUTHORIZED"
+        self._log("AUTHORIZED", self.value, key=create_key)
+
+    def _log(
+        self,
+        name: str,
+        value: int,
+        *,
+        key: str | None = None,
+        success: bool = True,
+        psp: str | None = None,
+        at: float | None = None,
+    ) -> None:
+        """Append one event; its pspReference is drawn only here, so refusals draw none."""
+        ts = self.clock.now() if at is None else at
+        self.events.append(self.new_event(name, value, psp or self.ids.psp(), ts, key, success))
+
+    # --- amounts and the event log entry ---------------------------------------------------------
+
+    def money(self, value: int) -> dict[str, Any]:
+        """An Amount of this payment's currency."""
         return {"currency": self.currency, "value": value}
 
     @property
@@ -53,74 +272,15 @@ class Payment:
     def refundable(self) -> int:
         return self.captured - self.refunded
 
-    def aggregate(self) -> dict[str, Any]:
-        return {
-            "authorizedAmount": self._amount(self.authorized),
-            "cancelledAmount": self._amount(self.cancelled),
-            "capturedAmount": self._amount(self.captured),
-            "refundedAmount": self._amount(self.refunded),
-        }
-
-    def to_get_json(self) -> dict[str, Any]:
-        """GetPaymentResponse (spec 1.8.1)."""
-        method: dict[str, Any] = {"type": self.payment_method_type}
-        if self.card_bin:
-            method["cardBin"] = self.card_bin
-        body: dict[str, Any] = {
-            "aggregate": self.aggregate(),
-            "amount": self._amount(self.value),
-            "state": self.state,
-            "paymentMethod": method,
-            "profile": {"sub": self.sub} if self.sub and self.state == "AUTHORIZED" else {},
-            "pspReference": self.psp_reference,
-            "reference": self.reference,
-        }
-        if self.redirect_url:
-            body["redirectUrl"] = self.redirect_url
-        if self.metadata is not None:
-            body["metadata"] = self.metadata
-        return body
-
-    def to_modification_json(self) -> dict[str, Any]:
-        """ModificationResponse of cancel/capture/refund (pspReference is the CREATED one)."""
-        return {
-            "amount": self._amount(self.value),
-            "state": self.state,
-            "aggregate": self.aggregate(),
-            "pspReference": self.psp_reference,
-            "reference": self.reference,
-        }
-
-    def to_control_json(self, base_url: str = "") -> dict[str, Any]:
-        """The control plane's summary: what a tester needs to see and act on, no secrets.
-        `landingUrl` opens the simulated app for every flow, PUSH_MESSAGE included."""
-        return {
-            "landingUrl": f"{base_url}/landing?token={self.landing_token}",
-            "merchantSerialNumber": self.msn,
-            "reference": self.reference,
-            "state": self.state,
-            "userFlow": self.user_flow,
-            "amount": self._amount(self.value),
-            "aggregate": self.aggregate(),
-            "paymentDescription": self.description,
-            "pspReference": self.psp_reference,
-            "redirectUrl": self.redirect_url,
-            "returnUrl": self.return_url,
-            "createdAt": iso(self.created_at),
-            "expiresAt": iso(self.expires_at),
-            "events": len(self.events),
-        }
-
     def new_event(
         self, name: str, value: int, psp: str, ts: float, key: str | None, success: bool
     ) -> dict[str, Any]:
-        event: dict[str, Any] = {
+        return {
             "reference": self.reference,
             "pspReference": psp,
             "name": name,
-            "amount": self._amount(value),
+            "amount": self.money(value),
             "timestamp": iso(ts),
             "idempotencyKey": key,
             "success": success,
         }
-        return event

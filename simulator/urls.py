@@ -15,7 +15,7 @@ class Route:
     operation: str | None = None  # the operationId (snake_case) for faults and logs
 
 
-API_ROUTES = (
+API_ROUTES: tuple[Route, ...] = (
     Route("POST", "/accesstoken/get", "access_token", "access_token"),
     Route("POST", "/epayment/v1/payments", "create_payment", "create_payment"),
     Route("GET", f"/epayment/v1/payments/{REF}", "get_payment", "get_payment"),
@@ -31,19 +31,19 @@ API_ROUTES = (
     Route("POST", f"/epayment/v1/test/payments/{REF}/approve", "force_approve", "force_approve"),
 )
 
-WEBHOOK_ROUTES = (
+WEBHOOK_ROUTES: tuple[Route, ...] = (
     Route("POST", "/webhooks/v1/webhooks", "register_webhook", "register_webhook"),
     Route("GET", "/webhooks/v1/webhooks", "list_webhooks", "list_webhooks"),
     Route("DELETE", "/webhooks/v1/webhooks/{id}", "delete_webhook", "delete_webhook"),
 )
 
-LANDING_ROUTES = (
+LANDING_ROUTES: tuple[Route, ...] = (
     Route("GET", "/landing", "show"),
     Route("POST", "/landing", "act"),
     Route("GET", "/qr", "qr_image"),
 )
 
-CONTROL_ROUTES = (
+CONTROL_ROUTES: tuple[Route, ...] = (
     Route("GET", "/_sim/health", "health"),
     Route("GET", "/_sim/sales-units", "sales_units"),
     Route("GET", "/_sim/payments", "payments"),

@@ -30,7 +30,7 @@ class WebhookResponses:
 
     async def list_webhooks(self, request: web.Request) -> web.Response:
         unit = auth.authenticate(request.headers, self.backend)
-        registrations = self.webhooks.registry.list(unit.merchant_serial_number)
+        registrations = self.webhooks.registry.registrations(unit.merchant_serial_number)
         return json_response(200, {"webhooks": [r.to_json() for r in registrations]})
 
     async def delete_webhook(self, request: web.Request) -> web.Response:

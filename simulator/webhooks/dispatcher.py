@@ -87,7 +87,7 @@ class WebhookDispatcher:
         """GET /_sim/webhooks: registrations (no secrets) with their delivery attempts."""
         webhooks = [
             {"msn": r.msn, **r.to_json(), "createdAt": iso(r.created_at), **self.log.to_json(r.id)}
-            for r in self.registry.list(msn)
+            for r in self.registry.registrations(msn)
         ]
         return {"settings": self._settings.to_json(), "webhooks": webhooks}
 
@@ -150,7 +150,7 @@ class WebhookDispatcher:
             process = self._process = self._spawn()
             replay = [settings_message("settings", self._settings)] + [
                 {"op": "register", "registration": dataclasses.asdict(r)}
-                for r in self.registry.list()
+                for r in self.registry.registrations()
             ]
             assert process.stdin is not None
             process.stdin.write(b"".join(json.dumps(m).encode() + b"\n" for m in replay))

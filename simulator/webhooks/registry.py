@@ -130,7 +130,8 @@ class WebhookRegistry:
             if reg is not None:
                 self._msns[reg.msn] -= 1
 
-    def list(self, msn: str | None = None) -> list[Registration]:
+    def registrations(self, msn: str | None = None) -> list[Registration]:
+        """listWebhooks: every registration, or one sales unit's."""
         with self._lock:
             return [r for r in self._by_id.values() if msn in (None, r.msn)]
 
