@@ -33,8 +33,8 @@ chosen = st.multiselect(
 phone = ""
 if settings.target == "simulator":
     st.caption(
-        "The customer's part is played by the simulator. Letting a payment expire moves the "
-        "simulator's clock forward by 10 minutes (for every session on it)."
+        "The customer's part is played by the simulator's control plane: approve, reject, "
+        "and expire, which ends a payment EXPIRED at once without moving the shared clock."
     )
 else:
     st.caption(

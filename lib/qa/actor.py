@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import quote
-
-import requests
 
 if TYPE_CHECKING:
     from lib.epayment import EPaymentClient
+    from lib.simulator_control import SimulatorControl
 
 
 class ManualStepRequired(Exception):
@@ -25,41 +23,26 @@ class UserActor(Protocol):
 
 class SimulatorActor:
     """Plays the user through the simulator's control plane (`/_sim/`), which is never recorded:
-    it stands in for the app, not for the merchant's integration."""
+    it stands in for the app, not for the merchant's integration. A refusal raises
+    SimulatorControlError, which fails the step with the simulator's sentence."""
 
     target = "simulator"
     how = "simulator control plane (stands in for the app; not an API call)"
 
-    def __init__(
-        self,
-        base_url: str,
-        merchant_serial_number: str,
-        *,
-        expiry_seconds: float = 600.0,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
+    def __init__(self, control: SimulatorControl, merchant_serial_number: str) -> None:
+        self.control = control
         self.msn = merchant_serial_number
-        self.expiry_seconds = expiry_seconds
-        self.session = session or requests.Session()
-
-    def _post(self, path: str, body: dict | None = None) -> None:
-        response = self.session.post(f"{self.base_url}/_sim/{path}", json=body, timeout=10)
-        if response.status_code >= 400:
-            raise RuntimeError(f"simulator control {path}: {response.status_code} {response.text}")
-
-    def _act(self, reference: str, action: str) -> None:
-        self._post(f"payments/{quote(self.msn)}/{quote(reference, safe='')}/{action}")
 
     def approve(self, reference: str) -> None:
-        self._act(reference, "approve")
+        self.control.approve(self.msn, reference)
 
     def reject(self, reference: str) -> None:
-        self._act(reference, "reject")
+        self.control.reject(self.msn, reference)
 
     def expire(self, reference: str) -> None:
-        # Nobody acts: move the simulated clock past the expiry instead of waiting for it.
-        self._post("clock/advance", {"seconds": self.expiry_seconds + 1})
+        # Nobody acts: the simulator's expire action ends it EXPIRED now. Its clock, which every
+        # session on it shares, stays where it is.
+        self.control.expire(self.msn, reference)
 
 
 class TestEnvironmentActor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lib.epayment.models import PaymentState as S
 from lib.qa.scenario import Expect, Scenario
 from lib.qa.steps import (
     cancel,
@@ -16,8 +17,9 @@ from lib.qa.steps import (
     wrong_keys,
 )
 
-# Amounts below assume Context.amount == 1000 minor units (NOK 10.00), the runner's default.
-OK = Expect(status=200, state="AUTHORIZED")
+# Amounts below assume Context.amount == 1000 minor units (NOK 10.00), the runner's default;
+# aggregate keys are Aggregate's fields, states PaymentState (S).
+OK = Expect(status=200, state=S.AUTHORIZED)
 
 
 def _user_flow(flow: str) -> Scenario:
@@ -28,8 +30,8 @@ def _user_flow(flow: str) -> Scenario:
         (
             create(flow),
             user("approve"),
-            get("AUTHORIZED"),
-            cancel(Expect(200, state="AUTHORIZED", aggregate={"cancelledAmount": 1000})),
+            get(S.AUTHORIZED),
+            cancel(Expect(200, state=S.AUTHORIZED, aggregate={"cancelled": 1000})),
         ),
         ("E1", "E2", "E4"),
         f"flow-{slug}",
@@ -42,11 +44,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Full capture, then full refund (with a receipt)",
         (
             create(with_receipt=True),
-            get("CREATED"),
+            get(S.CREATED),
             user("approve"),
-            get("AUTHORIZED", authorizedAmount=1000),
-            capture("all", Expect(200, state="AUTHORIZED", aggregate={"capturedAmount": 1000})),
-            refund("all", Expect(200, state="AUTHORIZED", aggregate={"refundedAmount": 1000})),
+            get(S.AUTHORIZED, authorized=1000),
+            capture("all", Expect(200, state=S.AUTHORIZED, aggregate={"captured": 1000})),
+            refund("all", Expect(200, state=S.AUTHORIZED, aggregate={"refunded": 1000})),
             events("CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED"),
         ),
         ("E1", "E2", "E3", "E5", "E6", "Q2", "Q5", "P1", "P2"),
@@ -58,11 +60,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         (
             create(),
             user("approve"),
-            get("AUTHORIZED"),
-            capture(250, Expect(200, state="AUTHORIZED", aggregate={"capturedAmount": 250})),
-            refund(100, Expect(200, state="AUTHORIZED", aggregate={"refundedAmount": 100})),
-            cancel(Expect(200, state="AUTHORIZED", aggregate={"cancelledAmount": 750})),
-            get("AUTHORIZED", name="get-after-cancel", capturedAmount=250, cancelledAmount=750),
+            get(S.AUTHORIZED),
+            capture(250, Expect(200, state=S.AUTHORIZED, aggregate={"captured": 250})),
+            refund(100, Expect(200, state=S.AUTHORIZED, aggregate={"refunded": 100})),
+            cancel(Expect(200, state=S.AUTHORIZED, aggregate={"cancelled": 750})),
+            get(S.AUTHORIZED, name="get-after-cancel", captured=250, cancelled=750),
             events("CAPTURED", "REFUNDED", "CANCELLED"),
         ),
         ("E4", "E5", "E6", "Q2", "G3"),
@@ -73,8 +75,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Cancel before the user approves (TERMINATED)",
         (
             create(),
-            cancel(Expect(200, state="TERMINATED")),
-            get("TERMINATED"),
+            cancel(Expect(200, state=S.TERMINATED)),
+            get(S.TERMINATED),
         ),
         ("E4", "Q2"),
         "cancel",
@@ -82,14 +84,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "user_rejects",
         "The user rejects (ABORTED)",
-        (create(), user("reject"), get("ABORTED")),
+        (create(), user("reject"), get(S.ABORTED)),
         ("Q2",),
         "reject",
     ),
     Scenario(
         "payment_expires",
         "Nobody acts (EXPIRED)",
-        (create(), user("expire"), get("EXPIRED")),
+        (create(), user("expire"), get(S.EXPIRED)),
         ("Q2",),
         "expire",
     ),
@@ -143,7 +145,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             user("approve"),
             capture(500, OK, key="capture", name="capture"),
             capture(500, OK, key="capture", name="capture-retry-same-key"),
-            get("AUTHORIZED", name="get-captured-once", capturedAmount=500),
+            get(S.AUTHORIZED, name="get-captured-once", captured=500),
             events("CAPTURED", once=("CAPTURED",)),
         ),
         ("E5",),

@@ -15,6 +15,7 @@ from lib.qa.runner import BatteryResult, Progress, Tap, run_battery
 from lib.qa.scenario import Scenario
 from lib.qa.scenarios import SCENARIOS
 from lib.settings import Settings
+from lib.simulator_control import SimulatorControl
 
 DEFAULT_TEST_PHONE = "4712345678"
 
@@ -69,17 +70,12 @@ class QaRun:
         return self.result
 
 
-def simulator_run(
-    base_url: str, sales_unit: Any, *, recorder: Any = None, expiry_seconds: float = 600.0
-) -> QaRun:
+def simulator_run(settings: Settings, *, recorder: Any = None, currency: str = "NOK") -> QaRun:
     """A run on a running simulator; the user is played through its control plane."""
-    settings = Settings.for_simulator(base_url, sales_unit)
-    currency = str(getattr(sales_unit, "currency", None) or "NOK")
+    control = SimulatorControl(settings.base_url)
 
     def actor(_: EPaymentClient) -> UserActor:
-        return SimulatorActor(
-            base_url, settings.merchant_serial_number, expiry_seconds=expiry_seconds
-        )
+        return SimulatorActor(control, settings.merchant_serial_number)
 
     return QaRun(settings, actor, recorder=recorder, currency=currency)
 
@@ -87,8 +83,9 @@ def simulator_run(
 def from_simulator(server: Any, *, recorder: Any = None, sales_unit: Any = None) -> QaRun:
     """A run on a started SimulatorServer (its first sales unit unless given)."""
     unit = sales_unit or server.sales_units[0]
-    expiry = float(getattr(server.config, "expiry_seconds", 600.0))
-    return simulator_run(server.base_url, unit, recorder=recorder, expiry_seconds=expiry)
+    settings = Settings.for_simulator(server.base_url, unit)
+    currency = str(getattr(unit, "currency", None) or "NOK")
+    return simulator_run(settings, recorder=recorder, currency=currency)
 
 
 def test_environment_run(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lib.epayment import ApiResult, EPaymentError
+from lib.epayment.models import EventName, PaymentState
 from lib.qa.context import Context
 from lib.qa.scenario import Expect, Observed, Step
 
@@ -25,12 +26,13 @@ def observe(call: Callable[[], ApiResult | None]) -> Observed:
 
 
 def receipt(ctx: Context) -> dict[str, Any]:
+    excluding_tax = ctx.amount * 4 // 5  # RECEIPT_LINE's 25 % tax
     line = {
         **RECEIPT_LINE,
         "totalAmount": ctx.amount,
-        "totalAmountExcludingTax": ctx.amount * 4 // 5,
+        "totalAmountExcludingTax": excluding_tax,
+        "totalTaxAmount": ctx.amount - excluding_tax,
     }
-    line["totalTaxAmount"] = line["totalAmount"] - line["totalAmountExcludingTax"]
     return {"orderLines": [line], "bottomLine": {"currency": ctx.currency}}
 
 
@@ -66,7 +68,8 @@ def _create(ctx: Context, flow: str, with_receipt: bool) -> Observed:
     )
 
 
-def get(state: str, name: str | None = None, **aggregate: int) -> Step:
+def get(state: PaymentState, name: str | None = None, **aggregate: int) -> Step:
+    """GET the payment: in `state`, with each given Aggregate field (minor units) as named."""
     action = lambda ctx: observe(lambda: ctx.client.get_payment(ctx.reference))  # noqa: E731
     return Step(
         name or f"get-{state.lower()}", action, Expect(200, state=state, aggregate=aggregate)
@@ -82,8 +85,10 @@ def get_unknown(name: str = "get-unknown-reference") -> Step:
 
 
 def events(*names: str, once: tuple[str, ...] = (), name: str = "events") -> Step:
+    """The event log: each of `names` in it, each of `once` exactly once."""
     action = lambda ctx: observe(lambda: ctx.client.get_payment_event_log(ctx.reference))  # noqa: E731
-    return Step(name, action, Expect(200, events=names, once=once))
+    typed, typed_once = tuple(map(EventName, names)), tuple(map(EventName, once))
+    return Step(name, action, Expect(200, events=typed, once=typed_once))
 
 
 def user(act: str) -> Step:
@@ -116,7 +121,8 @@ def capture(n: int | str, expect: Expect | None = None, *, key: str | None = Non
             lambda: ctx.client.capture_payment(ctx.reference, amount, idempotency_key=idem)
         )
 
-    return Step(name or f"capture-{n}", action, expect or Expect(status=200, state="AUTHORIZED"))
+    ok = Expect(status=200, state=PaymentState.AUTHORIZED)
+    return Step(name or f"capture-{n}", action, expect or ok)
 
 
 def refund(n: int | str, expect: Expect | None = None, *, name: str | None = None) -> Step:
@@ -124,7 +130,8 @@ def refund(n: int | str, expect: Expect | None = None, *, name: str | None = Non
         amount = _amount(ctx, n)
         return observe(lambda: ctx.client.refund_payment(ctx.reference, amount))
 
-    return Step(name or f"refund-{n}", action, expect or Expect(status=200, state="AUTHORIZED"))
+    ok = Expect(status=200, state=PaymentState.AUTHORIZED)
+    return Step(name or f"refund-{n}", action, expect or ok)
 
 
 def cancel(expect: Expect, name: str = "cancel") -> Step:

@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.epayment import EPaymentClient
 from lib.qa import (
     SCENARIOS,
     BatteryResult,
@@ -17,15 +16,12 @@ from lib.qa import (
     Progress,
     QaRun,
     Scenario,
-    SimulatorActor,
+    simulator_run,
     test_environment_run,
 )
 from lib.settings import Settings
 from lib.ui.checklist import open_in_log, tinted
 
-# The embedded simulator runs with SimulatorConfig's default expiry (lib/ui/boot.py); the
-# "nobody acts" scenario moves its clock just past it.
-SIM_EXPIRY_SECONDS = 600.0
 MARKS = {
     Outcome.PASSED: "pass",
     Outcome.FAILED: "fail",
@@ -38,12 +34,7 @@ TITLES = {s.name: s.title for s in SCENARIOS}
 def new_run(settings: Settings, recorder: Any, phone_number: str = "") -> QaRun:
     """A battery run on the session's target: simulator control plane, or force approve."""
     if settings.target == "simulator":
-        msn = settings.merchant_serial_number
-
-        def actor(_: EPaymentClient) -> SimulatorActor:
-            return SimulatorActor(settings.base_url, msn, expiry_seconds=SIM_EXPIRY_SECONDS)
-
-        return QaRun(settings, actor, recorder=recorder)
+        return simulator_run(settings, recorder=recorder)
     return test_environment_run(settings, phone_number, recorder=recorder)
 
 

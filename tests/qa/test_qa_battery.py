@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from lib.checklist import Status, evaluate
+from lib.epayment.models import PaymentState
 from lib.qa import (
     SCENARIOS,
     Expect,
@@ -23,6 +24,7 @@ from lib.settings import Settings
 
 # Webhooks (Q1) come with a later issue; G2 needs production references, never the simulator.
 NOT_PROVABLE_ON_SIMULATOR = {"Q1", "G2"}
+MONEY_5 = {"currency": "NOK", "value": 5}
 
 
 @pytest.fixture
@@ -98,15 +100,20 @@ def test_expect__reports_every_difference() -> None:
     from lib.qa import Observed
 
     seen = Observed(400, {"state": "CREATED"}, "6080")
-    problems = Expect(200, "6090", state="AUTHORIZED", aggregate={"capturedAmount": 5}).problems(
-        seen
-    )
-    assert problems == [
+    expect = Expect(200, "6090", state=PaymentState.AUTHORIZED, aggregate={"captured": 5})
+    assert expect.problems(seen) == [
         "status 400, expected 200",
         "ErrorCode 6080, expected 6090",
         "state CREATED, expected AUTHORIZED",
-        "capturedAmount None, expected 5",
+        "captured NOK 0.00, expected NOK 0.05",
     ]
+    captured = Observed(200, {"state": "AUTHORIZED", "aggregate": {"capturedAmount": MONEY_5}})
+    assert expect.problems(captured) == ["ErrorCode None, expected 6090"]
+    assert Expect(aggregate={"refunded": 1}).problems(Observed(400, {"title": "Bad"})) == [
+        "no payment in the answer, expected refunded 1"
+    ]
+    with pytest.raises(ValueError, match="capturedAmount"):
+        Expect(aggregate={"capturedAmount": 5})  # the JSON name is not an Aggregate field
     twice = Observed(200, [{"name": "CAPTURED"}, {"name": "CAPTURED"}])
     assert Expect(events=("REFUNDED",), once=("CAPTURED",)).problems(twice) == [
         "no REFUNDED event",
