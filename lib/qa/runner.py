@@ -13,7 +13,7 @@ from typing import Any
 from lib.exchange import Exchange
 from lib.qa.actor import ManualStepRequired
 from lib.qa.context import Context
-from lib.qa.scenario import Scenario, Step
+from lib.qa.scenario import Observed, Scenario, Step
 from lib.qa.scenarios import SCENARIOS
 
 
@@ -166,7 +166,7 @@ def _run_step(
     return StepResult(scenario.name, step.name, outcome, message, tap.seen[before:])
 
 
-def _summary(seen: Any) -> str:
+def _summary(seen: Observed) -> str:
     if seen.message:
         return seen.message
     parts = [f"status {seen.status}"]

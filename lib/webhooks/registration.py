@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lib.webhooks.events import EPAYMENT_EVENTS
 from lib.webhooks.receiver import Registration, WebhookReceiver
 
+if TYPE_CHECKING:
+    from lib.epayment import EPaymentClient
+
 
 def register_receiver(
-    client: Any,
+    client: EPaymentClient,
     receiver: WebhookReceiver,
     events: Iterable[str] = EPAYMENT_EVENTS,
     *,
@@ -33,7 +36,9 @@ def register_receiver(
     return receiver.add_registration(target, str(secret), str(webhook_id) if webhook_id else None)
 
 
-def unregister_receiver(client: Any, receiver: WebhookReceiver, registration_id: str) -> None:
+def unregister_receiver(
+    client: EPaymentClient, receiver: WebhookReceiver, registration_id: str
+) -> None:
     """Deletes the registration (204) and stops accepting deliveries signed with its secret."""
     client.delete_webhook(registration_id)
     receiver.remove_registration(registration_id)
