@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.flow import STEP_BY_KEY
+from lib.quickstart import STEP_BY_KEY
 from lib.ui.boot import boot
 from lib.ui.deeplink import follow_deep_link, mark_entrypoint_ran
 from lib.ui.layout import guarded
@@ -21,8 +21,7 @@ def read_secrets() -> dict:
 
 def step_page(key: str, default: bool = False) -> st.Page:
     step = STEP_BY_KEY[key]
-    number = list(STEP_BY_KEY).index(key) + 1
-    return st.Page(step.path, title=f"{number}. {step.title}", icon=step.icon, default=default)
+    return st.Page(step.path, title=f"{step.number}. {step.title}", icon=step.icon, default=default)
 
 
 if not guarded(boot, read_secrets()):

@@ -4,9 +4,9 @@ import time
 
 import streamlit as st
 
-from lib.lab import countdown, token_info
+from lib.token_view import TokenView, countdown
 from lib.ui.deeplink import require_entrypoint
-from lib.ui.exchange import run_step, show_outcome
+from lib.ui.exchange import send_step, show_outcome
 from lib.ui.layout import next_step, step_header
 
 require_entrypoint(__file__)
@@ -17,28 +17,29 @@ st.markdown(
     "`POST /accesstoken/get` with `client_id`, `client_secret` and `Ocp-Apim-Subscription-Key` "
     "as headers and an empty body. The answer's `access_token` goes into `Authorization: Bearer …`."
 )
+call = ss.client.prepare_access_token()  # previewed below, sent by the button
 if st.button("Get an access token", key="token_get", type="primary", icon=":material/key:"):
-    result = run_step("token", "Asking the Access Token API…", ss.client.get_access_token)
+    result = send_step("token", "Asking the Access Token API…", call)
     if result is not None:
-        ss.token = token_info(result.data, time.time())
+        ss.token = TokenView.from_response(result.data, time.time())
         ss.marks.add("token")
         st.toast("Token received and cached for the next calls.", icon=":material/check_circle:")
 
 
 @st.fragment(run_every=1 if ss.token else None)
 def token_panel() -> None:
-    token = ss.token
+    token: TokenView = ss.token
     left, middle, right = st.columns(3)
-    left.metric("Token (masked)", token["masked"])
-    middle.metric("Type", token["token_type"])
+    left.metric("Token (masked)", token.masked)
+    middle.metric("Type", token.token_type)
     right.metric(
         "Expires in",
-        countdown(token["expires_at"] - time.time()),
-        help=f"expires_in = {token['expires_in']} s",
+        countdown(token.expires_at - time.time()),
+        help=f"expires_in = {token.expires_in} s",
     )
 
 
 if ss.token:
     token_panel()
-show_outcome("token")
+show_outcome("token", call)
 next_step("token")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from lib.flow import CURRENCIES, USER_FLOWS, CreateForm, check_create
-from lib.lab import create_body
-from lib.ui.create import prepare_reference, submit_create
+from lib.forms import CURRENCIES, USER_FLOWS, CreateForm, check_create
+from lib.ui.create import create_call, prepare_reference, submit_create
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
@@ -38,12 +37,13 @@ with st.form("create_form"):
     submitted = st.form_submit_button(
         "Create the payment", type="primary", key="create_go", icon=":material/add_card:"
     )
-form = CreateForm(amount, currency, phone, reference, return_url, flow, description)
+check = check_create(CreateForm(amount, currency, phone, reference, return_url, flow, description))
+call = create_call(check)  # previewed below, sent by the button: never two different requests
 if submitted:
-    submit_create(form, anyway)
+    submit_create(check, call, anyway)
 for message in ss.create_errors.values():
     st.error(message, icon=":material/edit:")
 if ss.reference and not ss.create_errors:
     st.success(f"Current payment: **{ss.reference}**. Next, the customer completes it.")
-show_outcome("create", create_body(check_create(form).kwargs))  # the preview follows the form
+show_outcome("create", call)
 next_step("create")

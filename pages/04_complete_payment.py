@@ -15,16 +15,17 @@ from lib.ui.layout import state_badge, step_header
 
 require_entrypoint(__file__)
 
-if step_header("complete"):
+payment = session.current_payment()  # read here when this session has not read it yet
+if step_header("complete", payment):
     ss = st.session_state
-    state_badge(session.current_state())
+    state_badge(payment.state)
     left, right = st.columns([2, 3])
     with left:
         redirect_qr(ss.redirect_url)
     with right:
         redirect_link(ss.redirect_url)
-        if session.payment_is_final():
-            final_state_message(session.current_state())
+        if payment.is_final:
+            final_state_message(payment.state)
         elif session.on_simulator():
             simulator_user_actions()
         else:

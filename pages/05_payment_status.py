@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui import session
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
 from lib.ui.layout import next_step, step_header
@@ -9,7 +10,7 @@ from lib.ui.status import live_status
 
 require_entrypoint(__file__)
 
-if step_header("status"):
+if step_header("status", session.current_payment()):
     ss = st.session_state
     st.markdown(f"Payment **{ss.reference}**")
     ss.poll_interval = float(

@@ -2,43 +2,37 @@
 
 import streamlit as st
 
-from lib.flow import format_minor, nothing_left, remaining_capturable
 from lib.ui import session
 from lib.ui.deeplink import require_entrypoint
-from lib.ui.exchange import run_step, show_outcome
+from lib.ui.exchange import prepared, send_step, show_outcome
 from lib.ui.layout import next_step, step_header
 from lib.ui.money import amount_choice
 from lib.ui.status import aggregate_metrics
+from lib.wording import nothing_left
 
 require_entrypoint(__file__)
 
-if step_header("capture"):
+payment = session.current_payment()  # read here when this session has not read it yet
+if step_header("capture", payment):
     ss = st.session_state
-    currency = (ss.payment.get("amount") or {}).get("currency", "NOK")
-    remaining = remaining_capturable(ss.payment.get("aggregate"))
-    aggregate_metrics(ss.payment)
-    st.markdown(f"Still reserved and not captured: **{format_minor(remaining, currency)}**")
-    minor = amount_choice("capture", remaining, currency, "Everything left", "capture")
-    if empty := nothing_left("capture", ss.payment.get("aggregate"), currency):
+    left = payment.aggregate.capturable
+    aggregate_metrics(payment)
+    st.markdown(f"Still reserved and not captured: **{left}**")
+    amount = amount_choice("capture", left, "Everything left", "capture")
+    if empty := nothing_left("capture", payment.aggregate):
         st.warning(empty, icon=":material/block:")
+    call = prepared(
+        ss.client.prepare_capture_payment, ss.reference, amount.value,
+        currency=amount.currency, idempotency_key=session.idempotency_key("capture"),
+    )  # fmt: skip
+    go = ":material/payments:"
     if st.button(
-        "Capture",
-        key="capture_go",
-        type="primary",
-        disabled=bool(empty),
-        icon=":material/payments:",
+        "Capture", key="capture_go", type="primary", disabled=bool(empty) or not call, icon=go
     ):
-        result = run_step(
-            "capture",
-            f"Capturing {format_minor(minor, currency)}…",
-            ss.client.capture_payment,
-            ss.reference,
-            minor,
-            currency=currency,
-        )
+        result = send_step("capture", f"Capturing {amount}…", call)
         session.refresh_payment()
         if result is not None:
-            st.toast(f"Captured {format_minor(minor, currency)}.", icon=":material/check_circle:")
+            st.toast(f"Captured {amount}.", icon=":material/check_circle:")
             st.rerun()
-    show_outcome("capture", {"modificationAmount": {"currency": currency, "value": minor}})
+    show_outcome("capture", call)  # before the first capture: exactly what the button sends
     next_step("capture")

@@ -2,39 +2,37 @@
 
 import streamlit as st
 
-from lib.flow import format_minor, nothing_left, refundable
 from lib.ui import session
 from lib.ui.deeplink import require_entrypoint
-from lib.ui.exchange import run_step, show_outcome
+from lib.ui.exchange import prepared, send_step, show_outcome
 from lib.ui.layout import next_step, step_header
 from lib.ui.money import amount_choice
 from lib.ui.status import aggregate_metrics
+from lib.wording import nothing_left
 
 require_entrypoint(__file__)
 
-if step_header("refund"):
+payment = session.current_payment()  # read here when this session has not read it yet
+if step_header("refund", payment):
     ss = st.session_state
-    currency = (ss.payment.get("amount") or {}).get("currency", "NOK")
-    left = refundable(ss.payment.get("aggregate"))
-    aggregate_metrics(ss.payment)
-    st.markdown(f"Captured and not yet refunded: **{format_minor(left, currency)}**")
-    minor = amount_choice("refund", left, currency, "Everything captured", "refund")
-    if empty := nothing_left("refund", ss.payment.get("aggregate"), currency):
+    left = payment.aggregate.refundable
+    aggregate_metrics(payment)
+    st.markdown(f"Captured and not yet refunded: **{left}**")
+    amount = amount_choice("refund", left, "Everything captured", "refund")
+    if empty := nothing_left("refund", payment.aggregate):
         st.warning(empty, icon=":material/block:")
+    call = prepared(
+        ss.client.prepare_refund_payment, ss.reference, amount.value,
+        currency=amount.currency, idempotency_key=session.idempotency_key("refund"),
+    )  # fmt: skip
+    go = ":material/undo:"
     if st.button(
-        "Refund", key="refund_go", type="primary", disabled=bool(empty), icon=":material/undo:"
+        "Refund", key="refund_go", type="primary", disabled=bool(empty) or not call, icon=go
     ):
-        result = run_step(
-            "refund",
-            f"Refunding {format_minor(minor, currency)}…",
-            ss.client.refund_payment,
-            ss.reference,
-            minor,
-            currency=currency,
-        )
+        result = send_step("refund", f"Refunding {amount}…", call)
         session.refresh_payment()
         if result is not None:
-            st.toast(f"Refunded {format_minor(minor, currency)}.", icon=":material/check_circle:")
+            st.toast(f"Refunded {amount}.", icon=":material/check_circle:")
             st.rerun()
-    show_outcome("refund", {"modificationAmount": {"currency": currency, "value": minor}})
+    show_outcome("refund", call)  # before the first refund: exactly what the button sends
     next_step("refund")

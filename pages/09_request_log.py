@@ -4,10 +4,9 @@ from functools import partial
 
 import streamlit as st
 
-from lib.flow import STEPS
-from lib.lab import STATUS_CLASSES, filter_log
+from lib.log_filter import STATUS_CLASSES, filter_log
+from lib.quickstart import STEP_KEYS
 from lib.recorder import EXPORT_FORMATS, export_bytes, summary
-from lib.recorder.frame import dataframe_to_exchanges
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
 
@@ -24,7 +23,7 @@ if (focus := ss.pop("log_focus", None)) is not None:  # the checklist or QA page
 scope = st.radio("Runs", ["This run", "All runs"], key="log_scope", horizontal=True)
 frame = ss.recorder.to_dataframe(all_runs=scope == "All runs")
 left, middle, right = st.columns(3)
-steps = left.multiselect("Step", [s.key for s in STEPS], key="log_steps")
+steps = left.multiselect("Step", STEP_KEYS, key="log_steps")
 statuses = middle.multiselect("Status", STATUS_CLASSES, key="log_status")
 reference = right.text_input("Reference contains", key="log_reference")
 view = filter_log(frame, steps, statuses, reference)
@@ -39,7 +38,7 @@ if len(view):
     chosen = st.selectbox(
         "One exchange in detail", list(labels)[::-1], format_func=labels.get, key="log_detail"
     )
-    show_exchange(dataframe_to_exchanges(view[view["id"] == chosen])[0], key="log")
+    show_exchange(ss.recorder.exchange(chosen), key="log")
     st.markdown("**Download the evidence** (the filtered table)")
     for column, (fmt, spec) in zip(
         st.columns(4), [(f, EXPORT_FORMATS[f]) for f in ("csv", "json", "xlsx", "har")], strict=True

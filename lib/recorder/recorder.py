@@ -125,6 +125,10 @@ class Recorder:
         scope = None if run_id == "all" else (run_id or self._run_id)
         return self.store.exchanges(run_id=scope, reference=reference, operation=operation)
 
+    def exchange(self, exchange_id: int) -> Exchange | None:
+        """One stored exchange by id, from any run (e.g. the row picked in a table)."""
+        return self.store.exchange(exchange_id)
+
     def to_dataframe(self, run_id: str | None = None, all_runs: bool = False) -> pd.DataFrame:
         """The evidence table: the current run, `run_id`, or every run with `all_runs=True`."""
         return exchanges_to_dataframe(self.exchanges("all" if all_runs else run_id))

@@ -155,6 +155,13 @@ class SqliteStore:
             rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
         return [_row_to_exchange(row) for row in rows]
 
+    def exchange(self, exchange_id: int) -> Exchange | None:
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT id, {_COLUMNS} FROM exchanges WHERE id = ?", (exchange_id,)
+            ).fetchone()
+        return None if row is None else _row_to_exchange(row)
+
     def get_meta(self, run_id: str, key: str) -> str | None:
         with self._lock:
             row = self._conn.execute(

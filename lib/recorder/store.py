@@ -41,6 +41,10 @@ class Store(Protocol):
         """Exchanges in insertion order; `run_id=None` means every run."""
         ...
 
+    def exchange(self, exchange_id: int) -> Exchange | None:
+        """One exchange by its id (any run), or None when there is none with that id."""
+        ...
+
     def get_meta(self, run_id: str, key: str) -> str | None: ...
 
     def set_meta(self, run_id: str, key: str, value: str | None) -> None:

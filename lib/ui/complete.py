@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
-from lib.flow import final_outcome
-from lib.lab import simulator_act
+from lib.epayment.models import PaymentState
 from lib.qr import qr_png, qr_svg
+from lib.simulator_control import SimulatorControl, SimulatorControlError
 from lib.ui import session
-from lib.ui.exchange import run_step, show_outcome
+from lib.ui.exchange import prepared, send_step, show_outcome
+from lib.wording import final_outcome
 
 ACTIONS = (
     ("approve", "Approve", ":material/thumb_up:"),
@@ -34,7 +37,7 @@ def redirect_link(url: str | None) -> None:
         st.link_button("Open the landing page", url, icon=":material/open_in_new:")
 
 
-def final_state_message(state: str | None) -> None:
+def final_state_message(state: PaymentState | None) -> None:
     """One message per final state: only AUTHORIZED is a success for the shop."""
     outcome = final_outcome(state)
     if outcome is not None:
@@ -47,15 +50,16 @@ def simulator_user_actions() -> None:
     ss = st.session_state
     st.markdown("**Act as the customer** (simulator control plane, not the ePayment API)")
     for column, (action, label, icon) in zip(st.columns(3), ACTIONS, strict=True):
-        primary = "primary" if action == "approve" else "secondary"
-        if column.button(label, key=f"complete_{action}", type=primary, icon=icon):
-            s = ss.settings
-            problem = simulator_act(s.base_url, s.merchant_serial_number, ss.reference, action)
-            if problem:
-                st.error(problem)
-            else:
-                session.refresh_payment()
-                st.rerun()
+        kind: Literal["primary", "secondary"] = "primary" if action == "approve" else "secondary"
+        if column.button(label, key=f"complete_{action}", type=kind, icon=icon):
+            control = SimulatorControl(ss.settings.base_url)
+            try:
+                control.act(ss.settings.merchant_serial_number, ss.reference, action)
+            except SimulatorControlError as err:
+                st.error(str(err))
+                return
+            session.refresh_payment()
+            st.rerun()
 
 
 def force_approve_form() -> None:
@@ -63,10 +67,9 @@ def force_approve_form() -> None:
     ss = st.session_state
     st.markdown("**Force approve** (test environment only) with a test user's phone number")
     phone = st.text_input("Test phone number", "4712345678", key="complete_phone")
-    if st.button("Force approve", key="complete_force", type="primary"):
-        run_step(
-            "complete", "Approving as the test user…", ss.client.force_approve,
-            ss.reference, phone_number=phone.strip(),
-        )  # fmt: skip
+    call = prepared(ss.client.prepare_force_approve, ss.reference, phone_number=phone.strip())
+    go = st.button("Force approve", key="complete_force", type="primary", disabled=call is None)
+    if go and call is not None:
+        send_step("complete", "Approving as the test user…", call)
         session.refresh_payment()
-    show_outcome("complete")
+    show_outcome("complete", call)

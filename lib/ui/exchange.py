@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from lib.epayment import ApiResult, EPaymentError, NetworkError
+from lib.epayment.transport import Call
 from lib.exchange import Exchange
-from lib.lab import currency_of, example_call, in_kroner, no_response_message
 from lib.recorder.curl import to_curl
+from lib.ui import session
+from lib.wording import currency_of, in_kroner, no_response_message
 
 
 def _clean(exchange: Exchange) -> Exchange:
@@ -70,8 +72,7 @@ def show_error(err: Exception) -> None:
             st.code(sent.error or str(err), language=None, wrap_lines=True)
     elif isinstance(err, EPaymentError):
         payment = st.session_state.get("payment")
-        amount = payment.get("amount") if isinstance(payment, dict) else None
-        default = (amount or {}).get("currency", "NOK")
+        default = payment.currency if payment is not None else "NOK"
         st.error(in_kroner(str(err), currency_of(err.exchange, default)), icon=":material/block:")
         if err.problem:
             with st.expander("Problem detail from the API"):
@@ -80,7 +81,9 @@ def show_error(err: Exception) -> None:
         st.error(f"{type(err).__name__}: {err}", icon=":material/error:")
 
 
-def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, **kw: Any):
+def run_step(
+    step: str, label: str, call: Callable[..., ApiResult], *args: Any, **kw: Any
+) -> ApiResult | None:
     """Run one client call with a spinner; remember its exchange and error for `show_outcome`."""
     outcomes = st.session_state.outcomes
     with st.spinner(label), st.session_state.recorder.step(step):
@@ -88,28 +91,43 @@ def run_step(step: str, label: str, call: Callable[..., ApiResult], *args: Any, 
             result = call(*args, **kw)
         except EPaymentError as err:
             outcomes[step] = {"exchange": err.exchange, "error": err}
+            if not isinstance(err, NetworkError):  # answered: the next call is a new operation
+                session.forget_idempotency_key(step)
             return None
         except Exception as err:  # noqa: BLE001 - shown to the user, never a raw traceback
             outcomes[step] = {"exchange": None, "error": err}
             return None
     outcomes[step] = {"exchange": result.exchange, "error": None}
+    session.forget_idempotency_key(step)
     return result
 
 
-def show_outcome(step: str, example_body: Mapping[str, Any] | None = None) -> None:
+def send_step(step: str, label: str, call: Call) -> ApiResult | None:
+    """Send the prepared call the page previewed: what was shown is what goes out."""
+    return run_step(step, label, st.session_state.client.send, call)
+
+
+def prepared(make: Callable[..., Call], *args: Any, **kw: Any) -> Call | None:
+    """The call a step would send (no request yet), or None with the client's refusal shown
+    (e.g. a write in production without allow_production_writes)."""
+    try:
+        return make(*args, **kw)
+    except EPaymentError as err:
+        show_error(err)
+        return None
+
+
+def show_outcome(step: str, call: Call | None = None) -> None:
     """The last call of this step in this session: the refusal (if any) and the exchange.
 
-    Before the first call, the call it would make: with `example_body` (the form as filled in).
+    Before the first call, `call` as curl: the prepared call the step's button sends.
     """
     ss = st.session_state
     outcome = ss.outcomes.get(step)
     if not outcome:
-        s = ss.settings
-        ref = ss.get("reference")
-        example = example_call(step, s.base_url, s.merchant_serial_number, ref, example_body)
-        if example is not None:
+        if call is not None:
             st.markdown("**The call this step makes** (nothing sent yet), with curl:")
-            st.code(to_curl(example), language="bash")
+            st.code(to_curl(_clean(ss.client.preview(call))), language="bash")
         return
     if outcome["error"] is not None:
         show_error(outcome["error"])

@@ -5,40 +5,44 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
-from lib.flow import STEP_BY_KEY, STEPS, missing_step
+from lib.epayment.models import Payment, PaymentState
+from lib.progress import missing_step
+from lib.quickstart import STEP_BY_KEY, step_after
 from lib.ui import session
 
 logger = logging.getLogger("epayment_lab.dashboard")
-STATE_COLORS = {
-    "CREATED": ("blue", ":material/hourglass_top:"),
-    "AUTHORIZED": ("green", ":material/check_circle:"),
-    "ABORTED": ("red", ":material/block:"),
-    "EXPIRED": ("orange", ":material/timer_off:"),
-    "TERMINATED": ("gray", ":material/cancel:"),
+BadgeColor = Literal[
+    "red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"
+]
+# One look per state: (badge colour, icon, heading-size colour).
+STATE_LOOKS: dict[PaymentState, tuple[BadgeColor, str, str]] = {
+    PaymentState.CREATED: ("blue", ":material/hourglass_top:", "#3B5BDB"),
+    PaymentState.AUTHORIZED: ("green", ":material/check_circle:", "#2B8A3E"),
+    PaymentState.ABORTED: ("red", ":material/block:", "#C92A2A"),
+    PaymentState.EXPIRED: ("orange", ":material/timer_off:", "#E8590C"),
+    PaymentState.TERMINATED: ("gray", ":material/cancel:", "#495057"),
 }
+# Steps that show the current payment; the status page polls, so it may start without one.
+SHOWS_THE_PAYMENT = ("complete", "capture", "refund", "cancel")
+UNKNOWN_LOOK: tuple[BadgeColor, str, str] = ("gray", ":material/help:", "#6B6B80")
 
 
-BIG_COLORS = {
-    "CREATED": "#3B5BDB",
-    "AUTHORIZED": "#2B8A3E",
-    "ABORTED": "#C92A2A",
-    "EXPIRED": "#E8590C",
-    "TERMINATED": "#495057",
-}
+def _look(state: PaymentState | None) -> tuple[BadgeColor, str, str]:
+    return STATE_LOOKS[state] if state is not None else UNKNOWN_LOOK
 
 
-def state_badge(state: str | None) -> None:
-    color, icon = STATE_COLORS.get(state or "", ("gray", ":material/help:"))
-    st.badge(state or "no payment", color=color, icon=icon)
+def state_badge(state: PaymentState | None) -> None:
+    color, icon, _ = _look(state)
+    st.badge(str(state) if state else "no payment", color=color, icon=icon)
 
 
-def big_state(state: str | None) -> None:
+def big_state(state: PaymentState | None) -> None:
     """The state badge in heading size, for the demo screen."""
-    color = BIG_COLORS.get(state or "", "#6B6B80")
+    color = _look(state)[2]
     st.html(
         f"<div class='state-badge' style='display:inline-block;"
         f"background:{color};color:#fff;font-size:2rem;font-weight:700;letter-spacing:.04em;"
@@ -46,17 +50,23 @@ def big_state(state: str | None) -> None:
     )
 
 
-def step_header(key: str) -> bool:
-    """Title and what the step does for real; False when an earlier step is missing."""
+def step_header(key: str, payment: Payment | None = None) -> bool:
+    """Title and what the step does for real; False when an earlier step is missing.
+
+    Makes no call: a page that needs the payment reads it first and passes it in.
+    """
     step = STEP_BY_KEY[key]
-    number = [s.key for s in STEPS].index(key) + 1
-    st.title(f"{number}. {step.title}")
+    st.title(f"{step.number}. {step.title}")
     st.markdown(f":gray[{step.what}]")
     ss = st.session_state
-    payment = ss.get("payment")
-    if ss.get("reference") and (not payment or payment.get("reference") != ss.reference):
-        session.refresh_payment()  # jumped here (or resumed): read the payment first
-    missing = missing_step(key, ss.get("reference"), ss.get("payment"))
+    missing = missing_step(key, ss.get("reference"), payment)
+    if missing is None and payment is None and key in SHOWS_THE_PAYMENT:
+        st.warning(
+            f"Could not read payment **{ss.reference}**: {ss.get('poll_error')}. Try again, or "
+            "start over with a new payment (sidebar).",
+            icon=":material/sync_problem:",
+        )
+        return False
     if missing is None:
         return True
     if missing.key == "complete":
@@ -70,8 +80,8 @@ def step_header(key: str) -> bool:
             f"Resume {last}", key=f"{key}_resume_last", icon=":material/history:",
             on_click=session.resume, args=(last,), type="primary",
         )  # fmt: skip
-        if st.session_state.get("resume_error"):
-            st.error(st.session_state.resume_error)
+        if ss.get("resume_error"):
+            st.error(ss.resume_error)
     else:
         st.info(f"This step needs **{missing.title}** first.")
     st.page_link(missing.path, label=f"Go to {missing.title}", icon=missing.icon)
@@ -101,8 +111,6 @@ def guarded(call: Callable[..., Any], *args: Any) -> bool:
 
 def next_step(key: str) -> None:
     """A link to the step after this one."""
-    keys = [s.key for s in STEPS]
-    index = keys.index(key)
-    if index + 1 < len(STEPS):
-        after = STEPS[index + 1]
+    after = step_after(key)
+    if after is not None:
         st.page_link(after.path, label=f"Next: {after.title}", icon=":material/arrow_forward:")

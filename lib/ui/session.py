@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from lib.epayment import EPaymentClient, EPaymentError, new_reference
-from lib.flow import is_final, steps_done
+from lib.epayment.models import Payment, PaymentState
+from lib.progress import steps_done
 from lib.recorder import Recorder
 from lib.settings import Settings
 
 # Per-payment keys, cleared by "start over".
 PAYMENT_DEFAULTS: dict[str, Any] = {
     "reference": None,  # the current payment's reference
-    "payment": None,  # the last GET payment body
-    "events": None,  # the last GET events body
+    "payment": None,  # Payment | None: the last GET payment
+    "events": None,  # list[PaymentEvent] | None: the last GET events
     "redirect_url": None,
     "poll_error": None,
 }
@@ -41,8 +43,10 @@ def ensure_defaults() -> None:
     ss = st.session_state
     ss.setdefault("marks", set())  # steps marked done explicitly (setup, token)
     ss.setdefault("poll_interval", 2.0)
-    ss.setdefault("token", None)  # {"expires_at": epoch seconds, "token_type": ...}
+    ss.setdefault("token", None)  # TokenView of the last token the token page fetched
     ss.setdefault("outcomes", {})  # step -> {"exchange": ..., "error": ...} of its last call
+    ss.setdefault("idempotency_keys", {})  # step -> the key its next call will carry
+    ss.setdefault("facts", {})  # what the evidence showed once, so reruns need not ask again
     for key, value in PAYMENT_DEFAULTS.items():
         ss.setdefault(key, value)
 
@@ -81,21 +85,33 @@ def set_payment(reference: str, redirect_url: str | None = None) -> None:
     st.session_state.redirect_url = redirect_url
 
 
-def refresh_payment(step: str = "status") -> dict[str, Any] | None:
+def refresh_payment(step: str = "status") -> Payment | None:
     """GET the payment and its event log; keeps the last good view if a poll fails."""
     ss = st.session_state
     if not ss.reference:
         return None
     try:
         with ss.recorder.step(step):
-            ss.payment = ss.client.get_payment(ss.reference).data
-            ss.events = ss.client.get_payment_event_log(ss.reference).data
+            ss.payment = ss.client.get_payment(ss.reference).payment
+            ss.events = ss.client.get_payment_event_log(ss.reference).events
         ss.poll_error = None
-        if not ss.redirect_url and isinstance(ss.payment, dict):
-            ss.redirect_url = ss.payment.get("redirectUrl")
+        if not ss.redirect_url and ss.payment is not None:
+            ss.redirect_url = ss.payment.redirect_url
     except EPaymentError as err:
         ss.poll_error = err
+        if ss.payment is not None and ss.payment.reference != ss.reference:
+            ss.payment, ss.events = None, None  # never another payment's view under this name
     return ss.payment
+
+
+def current_payment() -> Payment | None:
+    """The current payment, read first when the session has none for its reference (after a
+    jump to a step, a resume or a seeded test); the pages that show a payment call this."""
+    ss = st.session_state
+    payment = ss.get("payment")
+    if ss.get("reference") and (payment is None or payment.reference != ss.reference):
+        return refresh_payment()
+    return payment
 
 
 def resume(reference: str | None = None) -> None:
@@ -114,53 +130,94 @@ def resume(reference: str | None = None) -> None:
         start_over()
 
 
-def last_created_reference() -> str | None:
-    """The newest payment created on this target and MSN, in any run: resumable after a reload."""
-    ss = st.session_state
-    for exchange in reversed(ss.recorder.exchanges("all", operation="create_payment")):
-        msn = exchange.request_headers.get("Merchant-Serial-Number")
-        same_target = exchange.url.startswith(ss.settings.base_url)
-        if exchange.status == 201 and same_target and msn == ss.settings.merchant_serial_number:
-            return exchange.reference
-    return None
-
-
-def current_state() -> str | None:
+def current_state() -> PaymentState | None:
+    """The state last read (no call): None without a payment or before it was read."""
     payment = st.session_state.get("payment")
-    return payment.get("state") if isinstance(payment, dict) else None
+    return payment.state if payment is not None else None
 
 
 def payment_is_final() -> bool:
-    return is_final(current_state())
+    payment = st.session_state.get("payment")
+    return payment is not None and payment.is_final
+
+
+def idempotency_key(step: str) -> str:
+    """The key the step's next call carries: the preview shows it, the click sends it."""
+    keys: dict[str, str] = st.session_state.idempotency_keys
+    return keys.setdefault(step, str(uuid.uuid4()))
+
+
+def forget_idempotency_key(step: str) -> None:
+    """After an answer: the next call is a new operation (a lost answer keeps the key: a retry
+    with it is safe)."""
+    st.session_state.idempotency_keys.pop(step, None)
 
 
 def done() -> set[str]:
+    """The steps done, from session state and remembered facts (no call, at most one query)."""
     ss = st.session_state
     settings = ss.get("settings")
     return steps_done(
         ss.get("marks", set()),
+        ss.get("reference"),
         ss.get("payment"),
         settings_ok=settings is not None and not settings.problems(),
         token_ok=token_issued(),
     )
 
 
+def _unit(settings: Settings) -> tuple[str, str]:
+    return settings.base_url, settings.merchant_serial_number
+
+
+def _same_unit(exchange: Any, settings: Settings, *, any_msn: bool = False) -> bool:
+    msn = exchange.request_headers.get("Merchant-Serial-Number")
+    same_msn = msn == settings.merchant_serial_number or (any_msn and msn is None)
+    return bool(exchange.url.startswith(settings.base_url) and same_msn)
+
+
 def token_issued() -> bool:
-    """An access token was issued in this run to the active target and MSN (by any step)."""
+    """An access token was issued in this run to the active target and MSN (by any step).
+
+    Once seen it is remembered; until then the query reads only this run's token calls.
+    """
     ss = st.session_state
     settings, recorder = ss.get("settings"), ss.get("recorder")
     if settings is None or recorder is None:
         return False
+    facts = ss.setdefault("facts", {})
+    if facts.get("token_issued") == _unit(settings) or ss.get("marks", set()) & {"setup", "token"}:
+        return True
     for exchange in recorder.exchanges(operation="access_token"):
-        msn = exchange.request_headers.get("Merchant-Serial-Number")
-        same_target = exchange.url.startswith(settings.base_url)
-        if (
-            exchange.status == 200
-            and same_target
-            and msn in (None, settings.merchant_serial_number)
-        ):
+        if exchange.status == 200 and _same_unit(exchange, settings, any_msn=True):
+            facts["token_issued"] = _unit(settings)
             return True
     return False
+
+
+def last_created_reference() -> str | None:
+    """The newest payment created on this target and MSN, in any run: resumable after a reload.
+
+    Read from the evidence once per session and sales unit; this session's creates update it.
+    """
+    ss = st.session_state
+    facts = ss.setdefault("facts", {})
+    unit = _unit(ss.settings)
+    if facts.get("last_created", (None,))[0] != unit:
+        facts["last_created"] = (unit, _newest_created(ss.recorder, ss.settings))
+    return facts["last_created"][1]
+
+
+def remember_created(reference: str) -> None:
+    facts = st.session_state.setdefault("facts", {})
+    facts["last_created"] = (_unit(st.session_state.settings), reference)
+
+
+def _newest_created(recorder: Recorder, settings: Settings) -> str | None:
+    for exchange in reversed(recorder.exchanges("all", operation="create_payment")):
+        if exchange.status == 201 and _same_unit(exchange, settings):
+            return exchange.reference
+    return None
 
 
 def on_simulator() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.lab import settings_from_form
+from lib.forms import settings_from_form
 from lib.settings import Settings, SettingsError
 from lib.ui import session
 from lib.ui.exchange import run_step

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.flow import STEPS
+from lib.quickstart import STEPS
 from lib.ui import session
 from lib.ui.layout import state_badge
 
@@ -17,6 +17,7 @@ TARGET_LABELS = {
 
 
 def render_sidebar() -> None:
+    """Cheap on every rerun: session state and remembered facts, no call to the API."""
     ss = st.session_state
     settings = ss.settings
     with st.sidebar:
@@ -27,7 +28,10 @@ def render_sidebar() -> None:
         st.markdown("**Current payment**")
         if ss.reference:
             st.code(ss.reference, language=None, wrap_lines=True)
-            state_badge(session.current_state())
+            if ss.payment is None:
+                st.caption("State not read yet: open a step that shows it.")
+            else:
+                state_badge(session.current_state())
         else:
             st.caption("None yet: create one in step 3.")
             last = session.last_created_reference()
@@ -44,8 +48,8 @@ def render_sidebar() -> None:
         st.markdown("**Progress**")
         lines = [
             f"{':material/check_circle:' if s.key in done else ':material/radio_button_unchecked:'}"
-            f" {i}. {s.title}"
-            for i, s in enumerate(STEPS, start=1)
+            f" {s.number}. {s.title}"
+            for s in STEPS
         ]
         st.markdown("  \n".join(lines))
         st.progress(len(done & {s.key for s in STEPS}) / len(STEPS))

@@ -5,61 +5,54 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.flow import amount_of, format_minor, is_final
+from lib.epayment.models import EventName, Payment, PaymentEvent
 from lib.ui import session
 from lib.ui.layout import big_state
 from lib.ui.webhooks import arrival_rows, local_webhooks, reference_of
 
-AGGREGATES = (
-    ("Authorized", "authorizedAmount"),
-    ("Captured", "capturedAmount"),
-    ("Refunded", "refundedAmount"),
-    ("Cancelled", "cancelledAmount"),
-)
+
+def aggregate_metrics(payment: Payment | None) -> None:
+    if payment is None:
+        return
+    a = payment.aggregate
+    amounts = [("Authorized", a.authorized), ("Captured", a.captured)]
+    amounts += [("Refunded", a.refunded), ("Cancelled", a.cancelled)]
+    for column, (label, money) in zip(st.columns(len(amounts)), amounts, strict=True):
+        column.metric(label, str(money))
 
 
-def aggregate_metrics(payment: dict | None) -> None:
-    payment = payment or {}
-    currency = (payment.get("amount") or {}).get("currency", "NOK")
-    aggregate = payment.get("aggregate")
-    for column, (label, name) in zip(st.columns(len(AGGREGATES)), AGGREGATES, strict=True):
-        column.metric(label, format_minor(amount_of(aggregate, name), currency))
-
-
-EVENT_COLORS = {
-    "CREATED": "blue",
-    "AUTHORIZED": "green",
-    "CAPTURED": "violet",
-    "REFUNDED": "orange",
-    "CANCELLED": "gray",
-    "ABORTED": "red",
-    "EXPIRED": "orange",
-    "TERMINATED": "gray",
+EVENT_COLORS: dict[EventName, str] = {
+    EventName.CREATED: "blue",
+    EventName.AUTHORIZED: "green",
+    EventName.CAPTURED: "violet",
+    EventName.REFUNDED: "orange",
+    EventName.CANCELLED: "gray",
+    EventName.ABORTED: "red",
+    EventName.EXPIRED: "orange",
+    EventName.TERMINATED: "gray",
 }
 
 
-def events_timeline(events: list | None) -> None:
+def _chip(event: PaymentEvent) -> str:
+    color = EVENT_COLORS.get(event.name, "gray") if event.name else "gray"
+    failed = "" if event.success else " :red-badge[failed]"
+    return f":{color}-badge[{event.name or '?'} {event.amount.major:,.2f}]{failed}"
+
+
+def events_timeline(events: list[PaymentEvent] | None) -> None:
     """The event log as a row of badges (what happened, in order), then the full table."""
     if not events:
         st.caption("No events yet.")
         return
-    chips = [
-        f":{EVENT_COLORS.get(e.get('name'), 'gray')}-badge[{e.get('name')} "
-        f"{((e.get('amount') or {}).get('value') or 0) / 100:,.2f}]"
-        + ("" if e.get("success", True) else " :red-badge[failed]")
-        for e in events
-    ]
-    st.markdown(" → ".join(chips))
+    st.markdown(" → ".join(_chip(e) for e in events))
     rows = [
         {
-            "time": e.get("timestamp"),
-            "event": e.get("name"),
-            "amount": format_minor(
-                (e.get("amount") or {}).get("value"), (e.get("amount") or {}).get("currency", "NOK")
-            ),
-            "success": e.get("success"),
-            "pspReference": e.get("pspReference"),
-            "idempotencyKey": e.get("idempotencyKey"),
+            "time": e.timestamp,
+            "event": str(e.name or "?"),
+            "amount": str(e.amount),
+            "success": e.success,
+            "pspReference": e.psp_reference,
+            "idempotencyKey": e.idempotency_key,
         }
         for e in events
     ]
@@ -110,13 +103,13 @@ def live_status() -> None:
     @st.fragment(run_every=interval)
     def panel() -> None:
         was_final = session.payment_is_final()
-        session.refresh_payment()
-        state = session.current_state()
+        payment = session.refresh_payment()
+        final = payment is not None and payment.is_final
         left, right = st.columns([1, 3])
         with left:
-            big_state(state)
+            big_state(session.current_state())
         with right:
-            if interval and not is_final(state):
+            if interval and not final:
                 st.caption(f":material/autorenew: Polling every {interval:g} s until final.")
             else:
                 st.caption(":material/pause_circle: Final state: polling stopped.")
@@ -128,7 +121,7 @@ def live_status() -> None:
         st.markdown("**Event log** (`GET …/events`)")
         events_timeline(st.session_state.events)
         webhook_table(webhooks)
-        if is_final(state) and not was_final and interval:
+        if final and not was_final and interval:
             st.rerun()  # re-apply the decorator without run_every: polling stops
 
     panel()

@@ -46,3 +46,20 @@ def app(settings: Settings, tmp_path: Path) -> Callable[..., AppTest]:
         return at
 
     return open_page
+
+
+@pytest.fixture
+def auto_reruns(monkeypatch: pytest.MonkeyPatch) -> list[list[float]]:
+    """Per finished run, the run_every intervals its fragments registered (as the browser gets
+    them: the last full run's list is what keeps polling). AppTest has no view of them."""
+    from streamlit.testing.v1 import local_script_runner
+
+    seen: list[list[float]] = []
+    parse = local_script_runner.parse_tree_from_messages
+
+    def parse_and_note(messages: list, *args: object, **kwargs: object) -> object:
+        seen.append([m.auto_rerun.interval for m in messages if m.HasField("auto_rerun")])
+        return parse(messages, *args, **kwargs)
+
+    monkeypatch.setattr(local_script_runner, "parse_tree_from_messages", parse_and_note)
+    return seen

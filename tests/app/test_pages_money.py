@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lib.epayment import PaymentState
 from tests.app.helpers import metrics, texts, unexpected
 
 CAPTURE = "pages/06_capture.py"
@@ -112,7 +113,7 @@ def test_cancel_after_a_partial_capture_releases_the_rest(app, client, authorize
     at.button(key="cancel_go").click().run()
     assert not unexpected(at)
     assert metrics(at)["Cancelled"] == "NOK 7.00"
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
 
 
 def test_cancel_before_approval_terminates(app, client) -> None:
@@ -120,7 +121,7 @@ def test_cancel_before_approval_terminates(app, client) -> None:
     at = app(CANCEL, reference=created.reference)
     at.button(key="cancel_go").click().run()
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "TERMINATED"
+    assert at.session_state.payment.state is PaymentState.TERMINATED
     # Cancelled already: a second cancel would be refused, so it takes a deliberate opt-in.
     assert "Already cancelled (TERMINATED)" in texts(at)
     assert at.button(key="cancel_go").disabled
@@ -167,7 +168,7 @@ def test_sidebar_resumes_a_payment_by_reference(app, authorized) -> None:
     at.button(key="sb_resume_go").click().run()
     assert not unexpected(at)
     assert at.session_state.reference == authorized
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
     # Only AppTest's first run executes dashboard.py (and the sidebar); the pages show the rest.
     at.switch_page(CAPTURE).run()
     assert "Still reserved and not captured: **NOK 10.00**" in texts(at)
@@ -212,7 +213,7 @@ def test_sidebar_offers_the_last_payment_after_a_reload(app, settings, tmp_path)
     assert at.session_state.reference is None
     at.button(key="sb_resume_last").click().run()
     assert at.session_state.reference == created.reference
-    assert at.session_state.payment["state"] == "CREATED"
+    assert at.session_state.payment.state is PaymentState.CREATED
 
 
 def test_an_unexpected_error_is_explained_never_a_traceback(app) -> None:

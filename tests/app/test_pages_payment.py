@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from lib.epayment import EPaymentClient
+from lib.epayment import EPaymentClient, PaymentState
 from tests.app.helpers import metrics, texts, unexpected
 
 CREATE = "pages/03_create_payment.py"
@@ -20,7 +20,7 @@ def test_create_payment_with_the_prefilled_form(app) -> None:
     assert not unexpected(at)
     assert at.session_state.reference == reference
     assert at.session_state.redirect_url
-    assert at.session_state.payment["state"] == "CREATED"
+    assert at.session_state.payment.state is PaymentState.CREATED
     assert at.session_state.outcomes["create"]["exchange"].status == 201
     assert f"Current payment: **{reference}**" in texts(at)
     # The form now offers the next reference, so a second click creates a second payment.
@@ -96,7 +96,7 @@ def test_complete_shows_qr_and_approves_on_the_simulator(app, client) -> None:
     assert created.data["redirectUrl"] in texts(at)
     at.button(key="complete_approve").click().run()
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
     assert "The payment is AUTHORIZED: the customer approved" in at.success[0].value
 
 
@@ -105,7 +105,7 @@ def test_complete_reject_ends_the_payment_aborted(app, client) -> None:
     at = app(COMPLETE, reference=created.reference)
     at.button(key="complete_reject").click().run()
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "ABORTED"
+    assert at.session_state.payment.state is PaymentState.ABORTED
     assert not at.success
     assert "The payment is ABORTED: the customer rejected it" in at.warning[0].value
 
@@ -129,7 +129,7 @@ def test_status_shows_state_amounts_and_events(app, client, simulator, settings)
     simulator.backend.approve(settings.merchant_serial_number, created.reference)
     at = app(STATUS, reference=created.reference)
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
     assert metrics(at)["Authorized"] == "NOK 25.00"
     assert metrics(at)["Captured"] == "NOK 0.00"
     events = at.dataframe[0].value
@@ -142,7 +142,7 @@ def test_status_keeps_polling_while_created(app, client) -> None:
     created = client.create_payment(amount=1000, return_url="https://example.com/return")
     at = app(STATUS, reference=created.reference)
     assert not unexpected(at)
-    assert at.session_state.payment["state"] == "CREATED"
+    assert at.session_state.payment.state is PaymentState.CREATED
     assert "Polling every 2 s until final" in texts(at)
 
 
@@ -180,4 +180,18 @@ def test_complete_force_approves_outside_the_simulator(app, client, settings) ->
     at.button(key="complete_force").click().run()
     assert not unexpected(at)
     assert at.session_state.outcomes["complete"]["exchange"].status == 200
-    assert at.session_state.payment["state"] == "AUTHORIZED"
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
+
+
+def test_status_polling_stops_when_the_payment_turns_final(
+    app, client, simulator, settings, auto_reruns
+) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(STATUS, reference=created.reference)
+    assert auto_reruns[-1] == [2.0]  # CREATED: the panel polls every 2 s
+    simulator.backend.approve(settings.merchant_serial_number, created.reference)
+    at.run()  # as the panel's next poll: it reads AUTHORIZED during the run
+    assert not unexpected(at)
+    assert at.session_state.payment.state is PaymentState.AUTHORIZED
+    assert auto_reruns[-1] == []  # the browser keeps no timer: polling stopped
+    assert "Final state: polling stopped" in texts(at)
