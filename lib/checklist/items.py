@@ -20,10 +20,14 @@ class ChecklistItem:
     kind: Kind
     automatic: bool  # True: a request/response log can prove it; False: a person must say so
     evidence: str  # what proves it, in words a QA tester can check by hand
+    # The environment whose exchanges can meet it; the simulator or a custom URL only rehearse it.
+    environment: str = "test"
 
 
-def _item(id_: str, title: str, kind: Kind, automatic: bool, evidence: str) -> ChecklistItem:
-    return ChecklistItem(id_, title, kind, automatic, evidence)
+def _item(
+    id_: str, title: str, kind: Kind, automatic: bool, evidence: str, environment: str = "test"
+) -> ChecklistItem:
+    return ChecklistItem(id_, title, kind, automatic, evidence, environment)
 
 
 E, Q, P, G = Kind.ENDPOINT, Kind.QA, Kind.PITFALL, Kind.GO_LIVE
@@ -35,7 +39,13 @@ ITEMS: tuple[ChecklistItem, ...] = (
     _item("E4", "Cancel payment", E, True, "a 200 cancel: TERMINATED or cancelledAmount > 0"),
     _item("E5", "Full and partial capture", E, True, "a capture below authorized, one reaching it"),
     _item("E6", "Full and partial refund", E, True, "a refund below captured and one reaching it"),
-    _item("Q1", "Implement both webhooks and polling", Q, True, "GET polls + received webhooks"),
+    _item(
+        "Q1",
+        "Implement both webhooks and polling",
+        Q,
+        True,
+        "a verified webhook and a 200 GET of the same payment",
+    ),
     _item(
         "Q2",
         "Handle all states and events",
@@ -52,9 +62,21 @@ ITEMS: tuple[ChecklistItem, ...] = (
         True,
         "every ePayment request carries the four Vipps-System-* headers and MSN",
     ),
-    _item("Q5", "Add order details to the payment history", Q, True, "a create with a receipt"),
-    _item("P1", "Send a useful reference", P, True, "every created reference follows the advice"),
-    _item("P2", "Poll for payment details", P, True, "two or more GETs of one reference"),
+    _item(
+        "Q5",
+        "Add order details to the payment history",
+        Q,
+        True,
+        "a 201 create with a receipt, or an Order Management call",
+    ),
+    _item(
+        "P1",
+        "Send a useful reference",
+        P,
+        True,
+        "every 201 create's reference follows the orderid advice",
+    ),
+    _item("P2", "Poll for payment details", P, True, "two or more 200 GETs of one reference"),
     _item("P3", "Handle redirects", P, False, "returnUrl may open in another browser: by hand"),
     _item("P4", "Follow the design guidelines", P, False, "branding and buttons: by hand"),
     _item("P5", "Educate customer support", P, False, "support tools in your own system: by hand"),
@@ -64,14 +86,17 @@ ITEMS: tuple[ChecklistItem, ...] = (
         "Verify in production: a complete order",
         G,
         True,
-        "a production reference: AUTHORIZED, CAPTURED, REFUNDED, CANCELLED via the API",
+        "a production reference whose GETs or event log show AUTHORIZED, CAPTURED, REFUNDED "
+        "and CANCELLED",
+        "production",
     ),
     _item(
         "G3",
         "Verify in test: a complete order",
         G,
         True,
-        "a test reference: AUTHORIZED, CAPTURED, REFUNDED, CANCELLED via the API",
+        "a test reference whose GETs or event log show AUTHORIZED, CAPTURED, REFUNDED "
+        "and CANCELLED",
     ),
     _item("G4", "Partners: send the checklist with examples < 1 month old", G, False, "by hand"),
 )

@@ -18,7 +18,9 @@ STATE_SCENARIO = {
     PaymentState.EXPIRED: "payment_expires",
     PaymentState.TERMINATED: "cancel_before_approval",
 }
-ORDER_EVENTS = frozenset(EVENTS)  # a complete order (G2, G3): captured, refunded and cancelled
+ORDER_EVENTS = frozenset(EVENTS)
+# A complete order (G2, G3): all four, each verified by reading the payment back.
+COMPLETE_ORDER = ORDER_EVENTS | {EventName.AUTHORIZED}
 REQUIRED_HEADERS = (
     "Merchant-Serial-Number",
     "Vipps-System-Name",
@@ -145,28 +147,43 @@ def p2_polling(log: Sequence[Entry]) -> Evidence:
     return Evidence(proof, None if proof else "no reference was polled twice: poll GET until final")
 
 
-def _complete_order(log: Sequence[Entry], targets: set[str], where: str) -> Evidence:
-    """A reference whose own log shows AUTHORIZED, CAPTURED, REFUNDED and CANCELLED."""
-    by_ref: dict[str, list[Entry]] = {}
+def _order_shows(e: Entry) -> frozenset[EventName]:
+    """What a read of the payment verified of a complete order: its events, or a GET's state
+    and amounts (a GET after a cancel shows cancelledAmount > 0; the state stays AUTHORIZED)."""
+    if e.event_names:
+        return e.event_names & COMPLETE_ORDER
+    if not e.ok("get_payment", 200) or e.payment is None:
+        return frozenset()
+    agg = e.payment.aggregate
+    amounts = {
+        EventName.CAPTURED: agg.captured,
+        EventName.REFUNDED: agg.refunded,
+        EventName.CANCELLED: agg.cancelled,
+    }
+    shown = {name for name, money in amounts.items() if money.value > 0}
+    if e.state is PaymentState.AUTHORIZED:
+        shown.add(EventName.AUTHORIZED)
+    return frozenset(shown)
+
+
+def _complete_order(log: Sequence[Entry], where: str) -> Evidence:
+    """One reference whose GETs or event logs (reads, not the writes' own answers) show it
+    AUTHORIZED, CAPTURED, REFUNDED and CANCELLED. The evaluation picks the environment."""
+    by_ref: dict[tuple[str, str], list[tuple[Entry, frozenset[EventName]]]] = {}
     for e in log:
-        if e.ex.target in targets and e.reference:
-            by_ref.setdefault(e.reference, []).append(e)
-    for entries in by_ref.values():
-        names = frozenset().union(*(e.event_names for e in entries))
-        gets = [e for e in entries if e.ok("get_payment", 200)]
-        authorized = EventName.AUTHORIZED in names or any(
-            e.state is PaymentState.AUTHORIZED for e in gets
-        )
-        if authorized and names >= ORDER_EVENTS:
-            return Evidence([e for e in entries if e.event_names or e in gets])
+        if e.reference and (shown := _order_shows(e)):
+            # A reference is unique per environment only: never join two environments' orders.
+            by_ref.setdefault((e.ex.target, e.reference), []).append((e, shown))
+    for reads in by_ref.values():
+        if frozenset().union(*(shown for _, shown in reads)) >= COMPLETE_ORDER:
+            return Evidence([e for e, _ in reads])
     hint = f"no {where} reference showed AUTHORIZED, CAPTURED, REFUNDED and CANCELLED via the API"
-    return Evidence([], hint + ": run partial_capture_refund_cancel there")
+    return Evidence([], hint + ": run partial_capture_refund_cancel there, then fetch its events")
 
 
 def g2_production(log: Sequence[Entry]) -> Evidence:
-    return _complete_order(log, {"production"}, "production")
+    return _complete_order(log, "production")
 
 
 def g3_test(log: Sequence[Entry]) -> Evidence:
-    # The simulator counts as a rehearsal of the test environment; the report names the target.
-    return _complete_order(log, {"test", "simulator", "custom"}, "test")
+    return _complete_order(log, "test")

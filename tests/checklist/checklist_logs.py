@@ -27,9 +27,9 @@ def amounts(a: int = 0, c: int = 0, x: int = 0, r: int = 0) -> dict[str, Any]:
 
 
 class LogBuilder:
-    """Appends exchanges one call at a time; `at` sets their time."""
+    """Appends exchanges one call at a time; `at` sets their time, `target` their environment."""
 
-    def __init__(self, at: datetime = NOW - timedelta(days=1), target: str = "simulator") -> None:
+    def __init__(self, at: datetime = NOW - timedelta(days=1), target: str = "test") -> None:
         self.exchanges: list[Exchange] = []
         self.at = at
         self.target = target

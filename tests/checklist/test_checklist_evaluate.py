@@ -33,7 +33,7 @@ def test_evaluate__complete_log_meets_all_but_webhooks_and_production(full_log) 
 def test_evaluate__met_item_names_its_references_and_exchanges(full_log) -> None:
     e5 = evaluate(full_log.exchanges, now=NOW)["E5"]
     assert e5.references == ("acme-order-1", "acme-order-2")
-    assert e5.targets == ("simulator",)
+    assert e5.targets == ("test",)
     assert all(isinstance(i, int) for i in e5.exchange_ids) and len(e5.exchange_ids) == 2
 
 

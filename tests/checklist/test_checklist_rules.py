@@ -1,5 +1,8 @@
 """Each automatic item's exact rule: a minimal log proves it; removed or altered proof does not.
 
+The logs are from the test environment (production for G2); the same logs on the simulator or a
+custom URL rehearse an item and never meet it (the `test_target__` cases).
+
 Each case builds the smallest log that meets one item; every exchange in it is proof. Removing any
 one of them, or changing it as named (a GET showing CREATED, a capture that stops short), must turn
 the item missing. A new automatic item fails `test_every_automatic_item_has_a_case` until it has
@@ -306,6 +309,10 @@ OTHER_PROOFS: dict[str, tuple[str, Callable[[LogBuilder], None]]] = {
         ),
     ),
     "every final state counts, EXPIRED too": ("E2", lambda b: b.get(REF, "EXPIRED")),
+    "a GET after the cancel shows the whole order": (
+        "G3",
+        lambda b: b.get(REF, "AUTHORIZED", amounts(a=1000, c=250, x=750, r=100)),
+    ),
 }
 
 
@@ -315,3 +322,106 @@ def test_rule__other_proofs_the_checklist_allows_meet_it(variant: str) -> None:
     builder = LogBuilder()
     build(builder)
     assert status_of(item_id, builder.exchanges) is Status.MET
+
+
+def test_rule__g3_writes_answers_are_no_verification(builder: LogBuilder) -> None:
+    """Capture, refund and cancel answers show the amounts, but G3 asks to read the payment back."""
+    builder.modify("capture_payment", REF, 250, amounts(a=1000, c=250), "AUTHORIZED")
+    builder.modify("refund_payment", REF, 100, amounts(a=1000, c=250, r=100), "AUTHORIZED")
+    builder.modify("cancel_payment", REF, None, amounts(a=1000, c=250, x=750, r=100), "AUTHORIZED")
+    assert status_of("G3", builder.exchanges) is Status.MISSING
+    builder.get(REF, "AUTHORIZED", amounts(a=1000, c=250, x=750, r=100))
+    assert status_of("G3", builder.exchanges) is Status.MET
+
+
+def test_rule__g3_never_joins_two_environments_orders() -> None:
+    """The same reference string in test and on the simulator is two payments, not one order."""
+    builder = LogBuilder()
+    builder.events(REF, "AUTHORIZED", "CAPTURED")
+    builder.target = "simulator"
+    builder.events(REF, "REFUNDED", "CANCELLED")
+    assert status_of("G3", builder.exchanges) is Status.MISSING
+
+
+# Target-aware evidence: an item is met only by its own environment's exchanges (test, or
+# production for G2); the simulator and custom URLs rehearse it, and never meet it.
+
+
+def retargeted(item_id: str, where: str) -> list[Exchange]:
+    log = minimal_log(item_id)
+    for ex in log:
+        ex.target = where
+    return log
+
+
+@pytest.mark.parametrize("where", ["simulator", "custom"])
+@pytest.mark.parametrize("item_id", list(CASES))
+def test_target__the_minimal_log_on_a_rehearsal_target_is_rehearsed(
+    item_id: str, where: str
+) -> None:
+    log = retargeted(item_id, where)
+    result = evaluate(log, now=NOW)[item_id]
+    assert result.status is Status.REHEARSED
+    assert result.exchange_ids == tuple(ex.id for ex in log)
+    assert result.targets == (where,)
+    assert "not evidence for Vipps" in (result.hint or "")
+
+
+@pytest.mark.parametrize("item_id", list(CASES))
+def test_target__a_rehearsal_is_as_strict_as_the_real_thing(item_id: str) -> None:
+    log = retargeted(item_id, "simulator")
+    for index, ex in enumerate(log):
+        rest = log[:index] + log[index + 1 :]
+        assert status_of(item_id, rest) is Status.MISSING, f"rehearsed without {ex.operation}"
+
+
+@pytest.mark.parametrize("item_id", list(CASES))
+def test_target__met_only_in_its_own_environment(item_id: str) -> None:
+    own = "production" if item_id == "G2" else "test"
+    other = "test" if item_id == "G2" else "production"
+    assert status_of(item_id, retargeted(item_id, own)) is Status.MET
+    result = evaluate(retargeted(item_id, other), now=NOW)[item_id]
+    assert result.status is Status.MISSING
+    assert f"shown only in {'the test environment' if other == 'test' else other}" in (
+        result.hint or ""
+    )
+
+
+def _whole_battery(where: str) -> list[Exchange]:
+    """Every automatic item's minimal log, side by side, in one environment."""
+    log: list[Exchange] = []
+    for item_id in CASES:
+        log += retargeted(item_id, where)
+    for n, ex in enumerate(log, 1):
+        ex.id = n
+    return log
+
+
+def test_target__one_log_per_environment() -> None:
+    automatic = set(CASES)
+    by_status = {
+        where: {r.item.id: r.status for r in evaluate(_whole_battery(where), now=NOW).automatic}
+        for where in ("simulator", "custom", "test", "production")
+    }
+    assert set(by_status["simulator"].values()) == {Status.REHEARSED}
+    assert set(by_status["custom"].values()) == {Status.REHEARSED}
+    test_met = {i for i, s in by_status["test"].items() if s is Status.MET}
+    assert test_met == automatic - {"G2"}
+    assert {i for i, s in by_status["production"].items() if s is Status.MET} == {"G2"}
+
+
+def test_target__a_partial_on_test_and_a_full_on_the_simulator_is_a_rehearsal() -> None:
+    log = minimal_log("E5")
+    log[1].target = "simulator"
+    result = evaluate(log, now=NOW)["E5"]
+    assert result.status is Status.REHEARSED
+    assert result.targets == ("test", "simulator")
+    assert "exchanges with the simulator" in (result.hint or "")
+
+
+def test_target__real_evidence_wins_over_a_newer_rehearsal() -> None:
+    real = minimal_log("E1")
+    rehearsal = LogBuilder(target="simulator")
+    rehearsal.create(REF)
+    result = evaluate(real + rehearsal.exchanges, now=NOW)["E1"]
+    assert result.status is Status.MET and result.targets == ("test",)
