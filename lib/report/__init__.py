@@ -1,6 +1,7 @@
 """The evidence report (self-contained HTML) and the evidence pack (zip with the log exports)."""
 
-from lib.report.html import ReportInfo, render_report
+from lib.report.facts import ReportInfo
+from lib.report.html import render_report
 from lib.report.pack import (
     COMMENT_PREFIX,
     comments_from_meta,

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lib.checklist import ChecklistResult, evaluate
-from lib.checklist.log import entries, header
+from lib.checklist import ChecklistResult, evaluate, warnings
+from lib.checklist.log import entries
 from lib.exchange import Exchange
-from lib.recorder import Redactor
+from lib.report.facts import ReportInfo, examples, head_rows
 from lib.report.sections import (
     checklist_section,
     e,
     examples_section,
-    pick_examples,
     qa_section,
     timelines_section,
 )
+
+__all__ = ["ReportInfo", "render_report"]
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d1d1f}
@@ -30,6 +30,9 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{fo
 .badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.85em;font-weight:600}
 .met,.passed{background:#d7f5dd;color:#0a5c1b}.missing,.failed{background:#fde0dc;color:#8a1c0c}
 .stale{background:#fff1c2;color:#6b4e00}.manual,.skipped{background:#e5e9f5;color:#26366b}
+.rehearsed{background:#ffe3cc;color:#7a3300}.old{color:#8a1c0c;font-weight:600}
+.warning{border:2px solid #c2410c;background:#fff4ec;padding:.2rem .8rem;margin:.6rem 0}
+.warning p{margin:.4rem 0;font-weight:600;color:#7a3300}
 .hint{color:#6e6e73;font-style:italic}.step{color:#6e6e73;font-size:.85em}
 pre{background:#f7f7f9;border:1px solid #ddd;padding:.5rem;white-space:pre-wrap;
 word-break:break-all;font-size:12px}ol{margin:.2rem 0 .6rem 1.2rem;padding:0}
@@ -39,38 +42,12 @@ time{font-family:ui-monospace,monospace;color:#555}
 """
 
 
-@dataclass(frozen=True)
-class ReportInfo:
-    """What the report's head says. Unset values are derived from the log."""
-
-    title: str = "ePayment checklist evidence"
-    merchant_serial_number: str | None = None
-    target: str | None = None
-    label: str | None = None
-    generated_at: datetime | None = None
-
-
-def _msns(exchanges: Sequence[Exchange]) -> str:
-    found = {header(ex.request_headers, "Merchant-Serial-Number") for ex in exchanges}
-    return ", ".join(sorted(m for m in found if m)) or "unknown"
-
-
-def _date(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "–"
-
-
-def _head(info: ReportInfo, exchanges: Sequence[Exchange], result: ChecklistResult) -> str:
-    targets = info.target or ", ".join(sorted({ex.target for ex in exchanges})) or "–"
-    rows = [
-        ("Sales unit (MSN)", info.merchant_serial_number or _msns(exchanges)),
-        ("Target", targets),
-        ("Run", info.label or "–"),
-        ("Requests from", f"{_date(result.first_at)} to {_date(result.last_at)}"),
-        ("Exchanges", str(result.exchange_count)),
-        ("Generated", _date(info.generated_at or result.evaluated_at)),
-    ]
-    meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
-    return f"<h1>{e(info.title)}</h1><dl class='meta'>{meta}</dl>"
+def _head(info: ReportInfo, exchanges: Sequence[Exchange], result: ChecklistResult,
+          printed: Sequence[Exchange]) -> str:  # fmt: skip
+    meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in head_rows(info, exchanges, result))
+    alerts = "".join(f"<p>{e(w)}</p>" for w in warnings(result, printed))
+    box = f"<div class='warning' role='alert'>{alerts}</div>" if alerts else ""
+    return f"<h1>{e(info.title)}</h1>{box}<dl class='meta'>{meta}</dl>"
 
 
 def render_report(
@@ -83,24 +60,23 @@ def render_report(
 ) -> str:
     """The report as one HTML string.
 
-    The printed examples (the only headers and bodies shown) are redacted again here, defence in
-    depth for exchanges that did not come through a Recorder.
+    Its head warns when the evidence is a rehearsal or older than the checklist allows. The
+    printed examples (the only headers and bodies shown) are redacted again here.
     """
     info = info or ReportInfo()
     now = info.generated_at or datetime.now(UTC)
     log = sorted(exchanges, key=lambda ex: ex.started_at)
     result = checklist or evaluate(log, now=now, manual_comments=manual_comments or {})
     parsed = entries(log)
-    redactor = Redactor()
-    examples = [redactor.redact(ex) for ex in pick_examples(parsed)]
-    shown = {ex.id for ex in examples if ex.id is not None}
+    printed = examples(parsed)
+    shown = {ex.id for ex in printed if ex.id is not None}
     body = "".join(
         (
-            _head(info, log, result),
+            _head(info, log, result, printed),
             checklist_section(result, shown),
             qa_section(qa_steps, shown),
             timelines_section(parsed, shown, qa_steps),
-            examples_section(examples),
+            examples_section(printed, result.evaluated_at),
         )
     )
     return (

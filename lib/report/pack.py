@@ -1,4 +1,4 @@
-"""The evidence pack: one zip with report.html and the log as CSV, Excel, JSON and HAR."""
+"""The evidence pack: one zip with the report (HTML, PDF) and the log as CSV, Excel, JSON, HAR."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from typing import Any
 from lib.checklist import evaluate
 from lib.exchange import Exchange
 from lib.recorder import write_csv, write_har, write_json, write_xlsx
-from lib.report.html import ReportInfo, render_report
+from lib.report.facts import ReportInfo
+from lib.report.html import render_report
+from lib.report.pdf import render_pdf
 
 # Manual checklist comments are run notes named "checklist:<item id>" (Recorder.set_run_meta).
 COMMENT_PREFIX = "checklist:"
@@ -55,6 +57,8 @@ def evidence_pack_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("report.html", html)
+        # The PDF is the one to attach to the checklist e-mail; the HTML links to the examples.
+        zf.writestr("report.pdf", render_pdf(exchanges, info=info, checklist=result))
         for ext, write in LOG_FILES.items():
             zf.writestr(f"exchanges.{ext}", _bytes(write, exchanges))
         zf.writestr("checklist.json", json.dumps(result.rows(), indent=1, ensure_ascii=False))

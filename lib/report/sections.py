@@ -9,7 +9,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from lib.checklist import ChecklistResult, Status
+from lib.checklist import ChecklistResult, age_text, completeness_line, proven_text
+from lib.checklist.age import too_old
 from lib.checklist.log import Entry
 from lib.exchange import Exchange
 
@@ -45,6 +46,7 @@ def _first(values: Sequence[str], limit: int) -> str:
 
 
 def checklist_section(result: ChecklistResult, shown: set[int]) -> str:
+    """The item table, the target and the proof's date and age next to the status."""
     rows = []
     for r in result.items:
         note = " ".join(
@@ -52,25 +54,26 @@ def checklist_section(result: ChecklistResult, shown: set[int]) -> str:
             for p in (e(r.comment), f'<span class="hint">{e(r.hint)}</span>' if r.hint else "")
             if p
         )
+        proven = e(proven_text(r))
         rows.append(
             (
                 f'<span id="item-{e(r.item.id)}">{e(r.item.id)}</span>',
                 e(r.item.title),
-                e(r.item.kind),
                 badge(r.status),
+                e(", ".join(r.targets)),
+                f'<span class="old">{proven}</span>' if too_old(r.age) else proven,
                 e(_first(r.references, 4)),
                 exchange_links(r.exchange_ids, shown),
-                e(", ".join(r.targets)),
                 note,
             )
         )
-    met = sum(r.status is Status.MET for r in result.automatic)
     summary = (
-        f"<p class='summary'>Completeness: <b>{result.completeness:.0%}</b> "
-        f"({met} of {len(result.automatic)} automatic items met; evidence older than "
-        f"{result.max_age_days} days is stale).</p>"
+        f"<p class='summary'>Completeness: <b>{result.completeness:.0%}</b> met for Vipps "
+        f"({e(completeness_line(result))}). Met needs the item's own environment (test, or "
+        f"production for G2) within {result.max_age_days} days; older is stale; the simulator "
+        "or a custom URL only rehearse.</p>"
     )
-    headers = ("ID", "Item", "Kind", "Status", "Reference IDs", "Exchanges", "Target", "Comments")
+    headers = ("ID", "Item", "Status", "Target", "Proven", "Reference IDs", "Exchanges", "Comments")
     return "<h2>Checklist</h2>" + summary + table(headers, rows, "checklist")
 
 
@@ -174,14 +177,17 @@ def _headers(headers: dict[str, str]) -> str:
     return "\n".join(f"{k}: {v}" for k, v in headers.items())
 
 
-def examples_section(examples: Sequence[Exchange]) -> str:
+def examples_section(examples: Sequence[Exchange], now: datetime) -> str:
     blocks = []
     for ex in examples:
         status = ex.status if ex.status is not None else f"no response: {ex.error}"
+        age = now - ex.started_at
+        when = f"{ex.started_at.isoformat()} ({age_text(age)} old)"
+        dated = f'<span class="old">{e(when)}</span>' if too_old(age) else e(when)
         blocks.append(
             f'<div class="example" id="ex-{e(ex.id)}"><h3>#{e(ex.id)} {e(ex.operation)}: '
             f"{e(ex.method)} {e(ex.url)} → {e(status)}</h3>"
-            f"<p>{e(ex.started_at.isoformat())} · reference {e(ex.reference or '–')} · "
+            f"<p>{dated} · target {e(ex.target)} · reference {e(ex.reference or '–')} · "
             f"step {e(ex.step or '–')} · attempt {e(ex.attempt)}</p>"
             f"<h4>Request</h4><pre>{e(_headers(ex.request_headers))}\n\n{e(_body(ex.request_body))}"
             f"</pre><h4>Response</h4><pre>{e(_headers(ex.response_headers))}\n\n"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pandas as pd
+import pytest
+from pypdf import PdfReader
 
 from lib.checklist import ITEM_IDS
 from lib.recorder import Recorder
@@ -34,7 +37,9 @@ def test_report__head_checklist_timeline_and_examples() -> None:
     assert "Buttons follow the design guide" in html
     assert "<h3>acme-order-1</h3>" in html  # a timeline per reference
     assert 'id="ex-' in html and "capture_payment" in html
-    assert "Completeness: <b>87%</b>" in html
+    assert "Completeness: <b>87%</b> met for Vipps" in html
+    assert "13 of 15 automatic items met · 2 missing" in html
+    assert "class='warning'" not in html  # test evidence, fresh: nothing to warn about
 
 
 def test_report__redacts_secrets_again() -> None:
@@ -66,6 +71,7 @@ def test_pack__from_exchanges(tmp_path) -> None:
         assert len(frame) == len(log.exchanges)
         assert [r["id"] for r in checklist] == list(ITEM_IDS)
         assert "qa-results.json" not in zf.namelist()
+        assert "report.pdf" in zf.namelist()
 
 
 def test_pack__from_recorder_takes_run_label_and_comments(tmp_path) -> None:
@@ -98,3 +104,83 @@ def test_pack__bytes_in_memory_match_the_written_file(tmp_path) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as memory, zipfile.ZipFile(path) as written:
         assert memory.namelist() == written.namelist()
         assert memory.read("report.html") == written.read("report.html")
+        assert memory.read("report.pdf") == written.read("report.pdf")
+
+
+def pack_files(exchanges, **kwargs) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(evidence_pack_bytes(exchanges, now=NOW, **kwargs))) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def head(html: str) -> str:
+    """The report up to its first table: what a reader sees before scrolling."""
+    return html[: html.index("<table")]
+
+
+@pytest.mark.parametrize(
+    ("target", "where"), [("simulator", "the simulator"), ("custom", "a custom URL")]
+)
+def test_report__a_rehearsal_says_so_at_the_top(target: str, where: str) -> None:
+    log = complete_log(LogBuilder(target=target))
+    html = render_report(log.exchanges, info=ReportInfo(target=target, generated_at=NOW))
+    top = head(html)
+    assert f"This evidence is a rehearsal on {where}. It is not evidence for Vipps" in top
+    assert top.index("class='warning'") < top.index("<dl class='meta'>")
+    assert f"<dd>{target} (a rehearsal, not evidence for Vipps)</dd>" in top
+    assert f"0 of 15 automatic items met · 14 rehearsed on {where} · 1 missing" in top
+    assert "Completeness: <b>0%</b>" in top
+    assert html.count('<span class="badge rehearsed">') == 14
+
+
+def test_report__each_proof_shows_its_date_and_age() -> None:
+    log = complete_log(LogBuilder(at=NOW - timedelta(days=2, hours=3)))
+    html = render_report(log.exchanges, info=ReportInfo(generated_at=NOW))
+    e1_row = html[html.index('id="item-E1"') : html.index('id="item-E2"')]
+    assert "<td>2026-11-23 (2 days)</td>" in e1_row
+    assert "(2 days old)" in html[html.index("Request and response examples") :]
+
+
+def test_report__warns_when_an_example_is_over_25_days_old() -> None:
+    fresh = complete_log(LogBuilder(at=NOW - timedelta(days=25))).exchanges
+    assert "Older than 25 days" not in render_report(fresh, info=ReportInfo(generated_at=NOW))
+    old = complete_log(LogBuilder(at=NOW - timedelta(days=26))).exchanges
+    top = head(render_report(old, info=ReportInfo(generated_at=NOW)))
+    assert "Older than 25 days: the proof of E1, E2, E3" in top
+    assert "no older than 1 month" in top
+
+
+def test_pack__carries_the_report_as_pdf_with_the_rehearsal_warning_and_msn() -> None:
+    files = pack_files(complete_log(LogBuilder(target="simulator")).exchanges)
+    assert files["report.pdf"].startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(files["report.pdf"]))
+    assert reader.metadata is not None and reader.metadata.title == "ePayment checklist evidence"
+    text = pdf_text(files["report.pdf"])
+    assert "This evidence is a rehearsal on the simulator. It is not evidence for Vipps" in text
+    assert "Sales unit (MSN) 123456" in text
+    assert "0 of 15 automatic items met · 14 rehearsed on the simulator" in text
+    assert "acme-order-1" in text and "rehearsed" in text
+
+
+def test_pack__pdf_of_test_evidence_has_no_rehearsal_warning_but_the_age_one() -> None:
+    log = complete_log(LogBuilder(at=NOW - timedelta(days=27)))
+    log.exchanges[0].request_headers["Merchant-Serial-Number"] = "654321"
+    text = pdf_text(pack_files(log.exchanges)["report.pdf"])
+    assert "rehearsal" not in text
+    assert "Sales unit (MSN) 123456, 654321" in text
+    assert "13 of 15 automatic items met" in text
+    assert "WARNING: Older than 25 days" in text and "(27 days old)" in text
+
+
+def test_pack__pdf_prints_any_logged_text() -> None:
+    """Logged text is not Latin-1: the PDF's fonts are, so it must still build and say it."""
+    b = LogBuilder()
+    b.create("acme-order-1")
+    b.exchanges[0].reference = "ordre-æøå-→-日本"
+    info = ReportInfo(label="Kjøring «1» → 日本", generated_at=NOW)
+    text = pdf_text(pack_files(b.exchanges, info=info)["report.pdf"])
+    assert "Kjøring «1» -> ??" in text and "ordre-æøå" in text
