@@ -10,12 +10,15 @@ import threading
 
 from simulator.config import (
     ENV_SALES_UNITS,
+    ENV_WEBHOOK_DELIVERY,
     SimulatorConfig,
     default_sales_units,
     sales_unit_count_from_env,
+    webhook_delivery_from_env,
 )
 from simulator.server import SimulatorServer
 from simulator.transitions import MODES, TransitionPolicy
+from simulator.webhooks.settings import DELIVERY_MODES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,6 +42,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--webhook-timeout", type=float, default=10.0, help="seconds a receiver has to answer"
     )
+    parser.add_argument(
+        "--webhook-delivery",
+        choices=DELIVERY_MODES,
+        default=None,
+        help=f"who delivers webhooks (default worker, or env {ENV_WEBHOOK_DELIVERY})",
+    )
     return parser.parse_args(argv)
 
 
@@ -55,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         seed=args.seed,
         webhook_retry_scale=args.webhook_retry_scale,
         webhook_timeout_seconds=args.webhook_timeout,
+        webhook_delivery=args.webhook_delivery or webhook_delivery_from_env(),
     )
 
 

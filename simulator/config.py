@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.transitions import TransitionPolicy
+from simulator.webhooks.settings import DELIVERY_MODES, DeliveryMode
 
 if TYPE_CHECKING:
     from simulator.observe import ObservedExchange
 
 ENV_SALES_UNITS = "EPAYMENT_SIM_SALES_UNITS"
+ENV_WEBHOOK_DELIVERY = "EPAYMENT_SIM_WEBHOOK_DELIVERY"
 MARKETS = ("NOK", "DKK", "EUR")
 
 
@@ -81,6 +83,11 @@ def sales_unit_count_from_env(default: int = 1) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
+def webhook_delivery_from_env(default: DeliveryMode = "worker") -> DeliveryMode:
+    raw = os.environ.get(ENV_WEBHOOK_DELIVERY, "").strip()
+    return next((mode for mode in DELIVERY_MODES if mode == raw), default)
+
+
 @dataclass
 class SimulatorConfig:
     """Everything a SimulatorServer needs. All fields have test-friendly defaults."""
@@ -102,3 +109,5 @@ class SimulatorConfig:
     webhook_timeout_seconds: float = 10.0  # a delivery not answered in time is a failure
     webhook_retry_scale: float = 1.0  # multiplies the retry schedule (0.01: tests and demos)
     webhook_max_in_flight: int = 16  # concurrent delivery attempts per registration
+    # who delivers: a niced worker process, or tasks on the server's loop (bench/delivery.py)
+    webhook_delivery: DeliveryMode = field(default_factory=webhook_delivery_from_env)

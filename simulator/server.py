@@ -41,8 +41,9 @@ class SimulatorServer:
                 retry_scale=self.config.webhook_retry_scale,
                 max_in_flight=self.config.webhook_max_in_flight,
             ),
+            mode=self.config.webhook_delivery,
         )
-        self.backend.add_listener(self.webhooks.notify)  # enqueues only; delivery has a process
+        self.backend.add_listener(self.webhooks.notify)  # hands over only, never waits
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -75,7 +76,6 @@ class SimulatorServer:
         if self._thread is not None:
             return self
         self._ready.clear()
-        self.webhooks.start()
         self._thread = threading.Thread(target=self._run, name="epayment-simulator", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -128,6 +128,7 @@ class SimulatorServer:
         await site.start()
         self.port = runner.addresses[0][1]
         self.backend.base_url = (self.config.public_url or self.base_url).rstrip("/")
+        await self.webhooks.open()
         sweeper = asyncio.create_task(self._sweep())
         self._ready.set()
         try:
@@ -136,6 +137,7 @@ class SimulatorServer:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await self.webhooks.close()
             await runner.cleanup()
 
     async def _sweep(self) -> None:

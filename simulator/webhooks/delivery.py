@@ -1,6 +1,5 @@
-"""DeliveryEngine: signed deliveries on their own event loop and thread, ordered per registration
-and payment, retried on the documented schedule (compressed by a setting). It runs in the
-delivery worker process (worker.py), apart from the API."""
+"""DeliveryEngine: signed deliveries ordered per registration and payment, retried on the
+documented schedule, on an event loop of its own thread or on the server's loop."""
 
 from __future__ import annotations
 
@@ -56,13 +55,13 @@ async def _open_session() -> aiohttp.ClientSession:
 
 
 class DeliveryEngine:
-    """`notify` (fed by the worker from the simulator's events) only hands the event to the
-    delivery loop (O(1), no I/O). Each (registration, reference) pair has its own queue and task, so
-    a failing event holds back later events of that payment for that registration only; a
-    semaphore per registration bounds its attempts, so a hanging receiver stalls only itself.
-    x-ms-date is the real wall-clock time of each attempt (re-signed per attempt, as the real
-    service does), not the simulated clock, so receivers' freshness checks keep working after
-    /_sim/clock/advance. The body bytes are identical on every attempt."""
+    """`notify` (from any thread) only hands the event to the delivery loop (O(1), no I/O).
+    Each (registration, reference) pair has its own queue and task, so a failing event holds back
+    later events of that payment for that registration only; a semaphore per registration bounds
+    its attempts, so a hanging receiver stalls only itself. x-ms-date is the real wall-clock time
+    of each attempt (re-signed per attempt, as the real service does), not the simulated clock, so
+    receivers' freshness checks keep working after /_sim/clock/advance. The body bytes are
+    identical on every attempt."""
 
     def __init__(
         self,
@@ -73,7 +72,7 @@ class DeliveryEngine:
         self.registry = registry
         self._initial = settings or DeliverySettings()
         self.settings = dataclasses.replace(self._initial)
-        self.log = log or AttemptLog()  # the worker's PipeLog reports to the API process
+        self.log = log or AttemptLog()  # in the worker, a PipeLog that reports to the API
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -83,7 +82,17 @@ class DeliveryEngine:
         self._skipped = 0.0  # real seconds of retry waits skipped by /_sim/clock/advance
         self._wake = asyncio.Event()  # set (and replaced) on every advance: sleepers recheck
 
-    # --- lifecycle (called by the worker) -------------------------------------------------------
+    # --- lifecycle: on the running loop (open/close), or on a thread of its own (start/stop) ------
+
+    async def open(self) -> None:
+        """Deliver on the running event loop from now on."""
+        self._session = await _open_session()
+        self._loop = asyncio.get_running_loop()
+
+    async def close(self) -> None:
+        """Cancel every queue and close the HTTP session (on the loop `open` ran on)."""
+        self._loop = None  # notify() hands nothing over from now on
+        await self._shutdown()
 
     def start(self) -> None:
         if self._thread is not None:
@@ -110,8 +119,7 @@ class DeliveryEngine:
     def _run(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        self._session = loop.run_until_complete(_open_session())
-        self._loop = loop
+        loop.run_until_complete(self.open())
         ready.set()
         try:
             loop.run_forever()
@@ -125,10 +133,11 @@ class DeliveryEngine:
         if self._session is not None:
             await self._session.close()
 
-    def reset(self) -> None:
-        """Forget registrations, queued events and attempts; restore the settings."""
+    def reset(self, settings: DeliverySettings | None = None) -> None:
+        """Forget registrations, queued events and attempts; use `settings` (by default the
+        initial ones) from now on."""
         self.registry.clear()
-        self.settings = dataclasses.replace(self._initial)
+        self.settings = settings or dataclasses.replace(self._initial)
         loop = self._loop
         if loop is not None:
             with contextlib.suppress(RuntimeError):

@@ -1,47 +1,56 @@
 """WebhookDispatcher, the simulator's side of webhooks: registrations, settings and the attempt
-log live here; events and changes go, in order, to the delivery worker process."""
+log live here; events and changes go to the deliverer of the configured delivery mode."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import logging
-import os
-import subprocess
-import sys
-import threading
-import time
-from collections import deque
-from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from simulator.clock import iso
 from simulator.webhooks.attempts import AttemptLog
+from simulator.webhooks.loop_delivery import LoopDelivery
 from simulator.webhooks.registry import Registration, WebhookRegistry
-from simulator.webhooks.settings import DeliverySettings, settings_message
+from simulator.webhooks.settings import DELIVERY_MODES, DeliveryMode, DeliverySettings
+from simulator.webhooks.worker_link import WorkerDelivery
 
-log = logging.getLogger(__name__)
-PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding `simulator/`
-BATCH = 500  # messages per write to the worker
-WRITE_INTERVAL = 0.005  # seconds between writes when the queue ran dry
+
+class Deliverer(Protocol):
+    """What a delivery mode is told. Every call but open/close may come from any thread."""
+
+    def registered(self, reg: Registration) -> None: ...
+    def deleted(self, webhook_id: str) -> None: ...
+    def settings_changed(self, settings: DeliverySettings) -> None: ...
+    def reset(self, settings: DeliverySettings) -> None: ...
+    def advance(self, seconds: float) -> None: ...
+    def notify(self, msn: str, event: dict[str, Any]) -> None: ...
+    async def open(self) -> None: ...  # on the server's loop, once it runs
+    async def close(self) -> None: ...  # on the server's loop, before it stops
+    def stop(self, timeout: float = 5.0) -> None: ...  # after the server's loop has stopped
 
 
 class WebhookDispatcher:
-    """Delivery runs in a worker process of its own (started at the first registration), because
-    in this process it would share the GIL with the API and slow every answer. `notify` (the
-    backend listener) only appends the event to a deque; a writer thread feeds the worker's stdin,
-    a reader thread applies its attempt reports to `log`. A worker that dies is restarted with
-    the current registrations and settings at the next message."""
+    """`mode` "worker" (default): a worker process delivers (simulator/webhooks/worker_link.py);
+    "loop": tasks on the server's own event loop (loop_delivery.py). bench/delivery.py measures
+    what each costs the API."""
 
-    def __init__(self, registry: WebhookRegistry, settings: DeliverySettings | None = None) -> None:
+    def __init__(
+        self,
+        registry: WebhookRegistry,
+        settings: DeliverySettings | None = None,
+        mode: DeliveryMode = "worker",
+    ) -> None:
+        if mode not in DELIVERY_MODES:
+            raise ValueError(f"webhook delivery mode must be one of {DELIVERY_MODES}, not {mode!r}")
         self.registry = registry
+        self.mode = mode
         self._initial = settings or DeliverySettings()
         self._settings = dataclasses.replace(self._initial)
         self.log = AttemptLog()
-        self._pending: deque[dict[str, Any] | None] = deque()  # append/popleft: thread-safe
-        self._lock = threading.Lock()
-        self._writer: threading.Thread | None = None
-        self._process: subprocess.Popen[bytes] | None = None
+        self.deliverer: Deliverer = (
+            WorkerDelivery(registry, self.log, lambda: self._settings)
+            if mode == "worker"
+            else LoopDelivery(registry, self.log, self._settings)
+        )
 
     # --- the API's and control plane's calls -----------------------------------------------
 
@@ -52,36 +61,34 @@ class WebhookDispatcher:
     @settings.setter
     def settings(self, value: DeliverySettings) -> None:
         self._settings = value
-        self._send(settings_message("settings", value))
+        self.deliverer.settings_changed(value)
 
     def register(self, msn: str, body: Any) -> Registration:
         reg = self.registry.register(msn, body)
-        self._send({"op": "register", "registration": dataclasses.asdict(reg)})
+        self.deliverer.registered(reg)
         return reg
 
     def delete(self, msn: str, webhook_id: str) -> None:
         """deleteWebhook: its queued events are dropped before their next attempt."""
         self.registry.delete(msn, webhook_id)
         self.log.forget(webhook_id)
-        self._send({"op": "delete", "id": webhook_id})
+        self.deliverer.deleted(webhook_id)
 
     def reset(self) -> None:
         """Forget registrations, queued events and attempts; restore the settings."""
         self.registry.clear()
         self.log.forget()
         self._settings = dataclasses.replace(self._initial)
-        if self._writer is not None:
-            self._send(settings_message("reset", self._settings))
+        self.deliverer.reset(self._settings)
 
     def advance(self, seconds: float) -> None:
         """The simulated clock moved: pending retry waits shrink by as much schedule time."""
-        if self._writer is not None:
-            self._send({"op": "advance", "seconds": seconds})
+        self.deliverer.advance(seconds)
 
     def notify(self, msn: str, event: dict[str, Any]) -> None:
         """The backend listener (any thread, under the backend's lock): O(1), never blocks."""
         if self.registry.has_any(msn):
-            self._pending.append({"op": "event", "msn": msn, "event": event})
+            self.deliverer.notify(msn, event)
 
     def to_control_json(self, msn: str | None = None) -> dict[str, Any]:
         """GET /_sim/webhooks: registrations (no secrets) with their delivery attempts."""
@@ -91,112 +98,13 @@ class WebhookDispatcher:
         ]
         return {"settings": self._settings.to_json(), "webhooks": webhooks}
 
-    # --- lifecycle --------------------------------------------------------------------------
+    # --- lifecycle (the server calls these) -------------------------------------------------------
 
-    def start(self) -> None:
-        """Nothing to do: the worker starts with the first registration."""
+    async def open(self) -> None:
+        await self.deliverer.open()
+
+    async def close(self) -> None:
+        await self.deliverer.close()
 
     def stop(self, timeout: float = 5.0) -> None:
-        writer = self._writer
-        if writer is not None:
-            self._pending.append(None)
-            writer.join(timeout)
-            self._writer = None
-
-    def _send(self, message: dict[str, Any]) -> None:
-        with self._lock:
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_loop, name="epayment-simulator-webhooks", daemon=True
-                )
-                self._writer.start()
-        self._pending.append(message)
-
-    # --- the writer thread --------------------------------------------------------------------
-
-    def _write_loop(self) -> None:
-        """Every WRITE_INTERVAL, one write of whatever is queued; None (from stop()) ends it.
-        Polling, not waking per event, keeps this thread off the GIL while the API answers."""
-        try:
-            while True:
-                batch: list[dict[str, Any] | None] = []
-                while self._pending and len(batch) < BATCH:
-                    batch.append(self._pending.popleft())
-                stopping = None in batch
-                messages = [m for m in batch[: batch.index(None)] if m] if stopping else batch
-                if messages:
-                    self._write(b"".join(json.dumps(m).encode() + b"\n" for m in messages))
-                if stopping:
-                    return
-                if len(batch) < BATCH:
-                    time.sleep(WRITE_INTERVAL)
-        finally:
-            self._close()
-
-    def _write(self, data: bytes) -> None:
-        for _ in range(2):  # once more with a fresh worker if this one has died
-            stdin = self._worker_stdin()
-            try:
-                stdin.write(data)
-                stdin.flush()
-                return
-            except (OSError, ValueError):
-                log.warning("the webhook delivery worker died; starting another")
-                self._process = None
-
-    def _worker_stdin(self) -> IO[bytes]:
-        process = self._process
-        if process is None or process.poll() is not None:
-            process = self._process = self._spawn()
-            replay = [settings_message("settings", self._settings)] + [
-                {"op": "register", "registration": dataclasses.asdict(r)}
-                for r in self.registry.registrations()
-            ]
-            assert process.stdin is not None
-            process.stdin.write(b"".join(json.dumps(m).encode() + b"\n" for m in replay))
-        assert process.stdin is not None
-        return process.stdin
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "simulator.webhooks.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        threading.Thread(target=self._read_loop, args=(process,), daemon=True).start()
-        return process
-
-    def _close(self) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        try:  # deliveries in flight are cut off: stop() means the simulator is going away
-            assert process.stdin is not None
-            process.stdin.close()
-            process.terminate()
-            process.wait(3)
-        except (OSError, subprocess.TimeoutExpired):
-            process.kill()
-
-    # --- the reader thread ----------------------------------------------------------------------
-
-    def _read_loop(self, process: subprocess.Popen[bytes]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            try:
-                report = json.loads(line)
-            except ValueError:
-                continue
-            webhook_id = report.get("id")
-            if self.registry.get(webhook_id) is None:
-                continue  # deleted or reset meanwhile: its log is gone
-            if report["op"] == "queued":
-                self.log.queued(webhook_id, report["n"])
-            elif report["op"] == "attempt":
-                self.log.record(webhook_id, report["entry"], report["final"])
-            elif report["op"] == "dropped":
-                self.log.dropped(webhook_id, report["n"])
-            time.sleep(0)  # let a waiting API thread have the GIL between reports
+        self.deliverer.stop(timeout)

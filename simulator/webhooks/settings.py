@@ -1,13 +1,16 @@
-"""Delivery settings (timeout, retry compression, concurrency) and their control-plane update."""
+"""Delivery settings (mode, timeout, retry scale, concurrency) and their control-plane update."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from simulator import exceptions as ex
 from simulator.webhooks.attempts import GIVE_UP_AFTER
+
+DeliveryMode = Literal["worker", "loop"]  # a niced worker process, or the server's own loop
+DELIVERY_MODES: tuple[DeliveryMode, ...] = ("worker", "loop")
 
 
 @dataclass

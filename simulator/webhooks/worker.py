@@ -76,11 +76,11 @@ def apply(engine: DeliveryEngine, message: dict[str, Any]) -> None:
     elif op == "delete":
         engine.registry.remove(message["id"])
     elif op == "reset":
-        engine.reset()
+        engine.reset(DeliverySettings(**message["settings"]))
+    elif op == "settings":
+        engine.settings = DeliverySettings(**message["settings"])
     elif op == "advance":
         engine.advance(float(message["seconds"]))
-    if "settings" in message:  # reset and settings carry the settings to use from now on
-        engine.settings = DeliverySettings(**message["settings"])
 
 
 def main() -> int:

@@ -51,8 +51,9 @@ def test_settings__bad_values_name_the_field(sim: SimulatorServer, body: Any, fi
     assert [d["name"] for d in response.json()["extraDetails"]] == [field]
 
 
-def test_clock_advance__brings_a_pending_retry_forward(sim: SimulatorServer) -> None:
+def test_clock_advance__brings_a_pending_retry_forward(delivery_sim: SimulatorServer) -> None:
     """2 s x 1000 = a 2,000 s wait for the retry; advancing the clock 2 s skips it."""
+    sim = delivery_sim
     assert settings(sim, {"retryScale": 1000}).status_code == 200
     api = Api(sim)
     with receivers(Receiver(statuses=(503,))) as (receiver,):
@@ -68,7 +69,13 @@ def test_clock_advance__brings_a_pending_retry_forward(sim: SimulatorServer) -> 
         assert [a["status"] for a in attempts] == [503, 200]
 
 
-def test_cli__webhook_settings() -> None:
+def test_cli__webhook_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EPAYMENT_SIM_WEBHOOK_DELIVERY", raising=False)
     args = parse_args(["--webhook-retry-scale", "0.01", "--webhook-timeout", "3"])
     config = config_from_args(args)
     assert (config.webhook_retry_scale, config.webhook_timeout_seconds) == (0.01, 3.0)
+    assert config.webhook_delivery == "worker"
+    loop = config_from_args(parse_args(["--webhook-delivery", "loop"]))
+    assert loop.webhook_delivery == "loop"
+    monkeypatch.setenv("EPAYMENT_SIM_WEBHOOK_DELIVERY", "loop")
+    assert config_from_args(parse_args([])).webhook_delivery == "loop"

@@ -12,9 +12,11 @@ import requests
 
 from simulator import SimulatorServer
 from simulator.webhooks import EPAYMENT_EVENTS, DeliverySettings
+from simulator.webhooks.worker_link import WorkerDelivery
 from tests.simulator.helpers import Api, create_body, money
 from tests.simulator.webhook_helpers import (
     HOOKS,
+    ByDeliveryMode,
     Receiver,
     receivers,
     register,
@@ -27,11 +29,21 @@ ALL = list(EPAYMENT_EVENTS)
 
 
 @pytest.fixture
-def fast(sim: SimulatorServer) -> Iterator[SimulatorServer]:
-    """The shared simulator with the retry schedule compressed 1000x (2 s -> 2 ms)."""
+def fast(delivery_sim: SimulatorServer) -> Iterator[SimulatorServer]:
+    """A simulator of each delivery mode with the retry schedule compressed 1000x (2 s -> 2 ms)."""
+    delivery_sim.webhooks.settings = DeliverySettings(retry_scale=0.001)
+    yield delivery_sim
+    delivery_sim.reset()  # also restores the configured settings and drops queued deliveries
+
+
+@pytest.fixture
+def fast_worker(by_delivery_mode: ByDeliveryMode) -> Iterator[SimulatorServer]:
+    """A simulator delivering from a worker process, the retry schedule compressed 1000x."""
+    sim = by_delivery_mode.get("worker")
+    sim.reset()
     sim.webhooks.settings = DeliverySettings(retry_scale=0.001)
     yield sim
-    sim.reset()  # also restores the configured settings and drops queued deliveries
+    sim.reset()
 
 
 def control(sim: SimulatorServer) -> dict[str, dict[str, Any]]:
@@ -175,13 +187,15 @@ def test_delivery__burst_of_1000_events_exactly_once(fast: SimulatorServer) -> N
             assert len(receiver.received) == 1000  # no attempt beyond the 1000 delivered
 
 
-def test_delivery__worker_that_dies_is_restarted(fast: SimulatorServer) -> None:
-    api = Api(fast)
+def test_delivery__worker_that_dies_is_restarted(fast_worker: SimulatorServer) -> None:
+    api = Api(fast_worker)
     with receivers(Receiver()) as (receiver,):
         hook = register(api, receiver.url, ALL)
         api.authorized()
         receiver.wait_for(2)
-        worker = fast.webhooks._process
+        deliverer = fast_worker.webhooks.deliverer
+        assert isinstance(deliverer, WorkerDelivery)
+        worker = deliverer.process
         assert worker is not None
         worker.kill()
         worker.wait(10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -16,6 +17,7 @@ from typing import Any
 
 import requests
 
+from simulator import SimulatorConfig, SimulatorServer
 from tests.simulator.helpers import Api
 
 HOOKS = "/webhooks/v1/webhooks"
@@ -135,3 +137,20 @@ def verify(secret: str, received: Received) -> bool:
         + base64.b64encode(digest).decode()
     )
     return hmac.compare_digest(headers.get("authorization", ""), expected)
+
+
+class ByDeliveryMode:
+    """The shared simulator for its own delivery mode; one more, started when first asked for,
+    for each other mode (same config otherwise, spec observer included)."""
+
+    def __init__(self, shared: SimulatorServer, config: SimulatorConfig) -> None:
+        self.config = config
+        self.servers = {shared.webhooks.mode: shared}
+        self.started: list[SimulatorServer] = []
+
+    def get(self, mode: str) -> SimulatorServer:
+        if mode not in self.servers:
+            config = dataclasses.replace(self.config, webhook_delivery=mode)
+            self.servers[mode] = SimulatorServer(config).start()
+            self.started.append(self.servers[mode])
+        return self.servers[mode]
