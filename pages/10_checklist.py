@@ -10,22 +10,23 @@ require_entrypoint(__file__)
 
 st.title("Go-live checklist")
 st.markdown(
-    ":gray[The ePayment checklist, item by item, proven (or not) by the request log. Items no "
-    "log can prove are yours to confirm: add a comment. Request examples must be under 30 days.]"
+    ":gray[The ePayment checklist, item by item, proven (or not) by the request log. Only the "
+    "test environment (production for G2) meets an item; the simulator or a custom URL rehearse "
+    "it. Items no log can prove are yours to confirm: add a comment. Request examples must be "
+    "under a month old.]"
 )
 ss = st.session_state
 recorder = ss.recorder
 all_runs = st.radio("Evidence from", ["This run", "All runs"], key="chk_scope", horizontal=True)
 exchanges = ui.scope_exchanges(recorder, all_runs == "All runs")
 result = ui.evaluate_log(recorder, exchanges)
+ui.alerts(result)
 ui.completeness(result)
 st.caption(
     f"{result.exchange_count} exchanges evaluated; proof newer than {result.max_age_days} days "
     "counts as met, older as stale."
 )
-rows = ui.table(result)
-rows_height = 35 * (len(rows) + 1) + 3  # every item visible without scrolling the table
-st.dataframe(ui.tinted(rows, "status"), hide_index=True, width="stretch", height=rows_height)
+ui.item_table(result)
 ui.next_steps(result)
 
 st.subheader("One item in detail")
@@ -39,5 +40,8 @@ st.caption("Saved with the current run; the evidence pack prints them next to th
 ui.manual_comments(result, recorder)
 
 st.subheader("Evidence pack")
-st.caption("One zip: a printable HTML report, the checklist, and the log as CSV, Excel, JSON, HAR.")
+st.caption(
+    "One zip: the report as HTML and as a PDF to attach to the checklist e-mail, the checklist, "
+    "and the log as CSV, Excel, JSON, HAR."
+)
 ui.evidence_pack_section(exchanges, result, all_runs=all_runs == "All runs")

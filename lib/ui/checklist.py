@@ -9,7 +9,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.checklist import ChecklistResult, ItemResult, Status, evaluate
+from lib.checklist import (
+    ChecklistResult,
+    ItemResult,
+    Status,
+    completeness_line,
+    evaluate,
+    proven_text,
+    warnings,
+)
+from lib.checklist.age import too_old
 from lib.exchange import Exchange
 from lib.report import (
     COMMENT_PREFIX,
@@ -25,13 +34,28 @@ LOG_FOCUS = "log_focus"  # the request log shows this exchange id once (see page
 TINTS = {
     "met": "#d7f5dd",
     "pass": "#d7f5dd",
+    "rehearsed": "#ffe3cc",
     "missing": "#fde0dc",
     "fail": "#fde0dc",
     "stale": "#fff1c2",
     "manual": "#e5e9f5",
     "skipped": "#eeeeee",
 }
-STATUS_COLORS = {Status.MET: "green", Status.MISSING: "red", Status.STALE: "orange"}
+STATUS_COLORS = {
+    Status.MET: "green",
+    Status.REHEARSED: "orange",
+    Status.MISSING: "red",
+    Status.STALE: "orange",
+}
+# Status and target first, at fixed widths, so both show without scrolling the table sideways.
+COLUMNS = {
+    "id": st.column_config.TextColumn("id", width=40),
+    "item": st.column_config.TextColumn("item", width="medium"),
+    "status": st.column_config.TextColumn("status", width=85),
+    "target": st.column_config.TextColumn("target", width=90),
+    "proven": st.column_config.TextColumn("proven", width=130, help="newest proof and its age"),
+    "next step": st.column_config.TextColumn("next step", width="large"),
+}
 
 
 def scope_exchanges(recorder: Any, all_runs: bool) -> list[Exchange]:
@@ -54,6 +78,8 @@ def table(result: ChecklistResult) -> list[dict[str, str]]:
                 "id": r.item.id,
                 "item": r.item.title,
                 "status": r.status.value,
+                "target": ", ".join(r.targets),
+                "proven": proven_text(r),
                 "next step": r.hint or "",
                 "exchanges": f"{ids} (+{r.proof_count - 5} more)" if r.proof_count > 5 else ids,
                 "references": ", ".join(r.references[-3:]),
@@ -63,6 +89,18 @@ def table(result: ChecklistResult) -> list[dict[str, str]]:
     return rows
 
 
+def item_table(result: ChecklistResult) -> None:
+    rows = table(result)
+    height = 35 * (len(rows) + 1) + 3  # every item visible without scrolling the table
+    st.dataframe(
+        tinted(rows, "status"),
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=COLUMNS,
+    )
+
+
 def tinted(rows: pd.DataFrame | Sequence[Mapping[str, Any]], column: str) -> Any:
     """The rows with `column`'s cells tinted by their word, for st.dataframe (pandas styles it)."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
@@ -70,22 +108,29 @@ def tinted(rows: pd.DataFrame | Sequence[Mapping[str, Any]], column: str) -> Any
 
 
 def completeness(result: ChecklistResult) -> None:
-    """The headline: share of automatic items met, and the counts per status."""
-    counts = {s: sum(r.status is s for r in result.items) for s in Status}
+    """The headline: met for Vipps and rehearsed counted apart, then the other statuses."""
+    counts = {s: len(result.having(s)) for s in Status}
     cols = st.columns(5)
-    cols[0].metric("Automatic items met", f"{result.completeness:.0%}")
-    for col, status in zip(cols[1:], Status, strict=True):
+    cols[0].metric("Met for Vipps", f"{counts[Status.MET]} of {len(result.automatic)}")
+    others = (Status.REHEARSED, Status.STALE, Status.MISSING, Status.MANUAL)
+    for col, status in zip(cols[1:], others, strict=True):
         col.metric(status.value.capitalize(), counts[status])
-    st.progress(result.completeness)
+    st.progress(result.completeness, text=completeness_line(result))
+
+
+def alerts(result: ChecklistResult) -> None:
+    """Rehearsal and age warnings, above everything else the page says about the items."""
+    for text in warnings(result):
+        st.warning(text, icon=":material/warning:")
 
 
 def next_steps(result: ChecklistResult) -> None:
-    missing = result.missing
-    if not missing:
-        st.success("Every automatic item is proven by the log.", icon=":material/task_alt:")
+    open_items = result.open_items
+    if not open_items:
+        st.success("Every automatic item is proven for Vipps.", icon=":material/task_alt:")
         return
     st.markdown("**What to do next**")
-    st.markdown("\n".join(f"- **{r.item.id}** {r.item.title}: {r.hint}" for r in missing))
+    st.markdown("\n".join(f"- **{r.item.id}** {r.item.title}: {r.hint}" for r in open_items))
 
 
 def open_in_log(ids: Sequence[int], *, key: str, labels: Mapping[int, str] | None = None) -> None:
@@ -113,9 +158,15 @@ def item_detail(r: ItemResult) -> None:
     if r.hint:
         st.markdown(f"Next step: {r.hint}")
     if r.item.automatic:
-        when = f", newest {r.newest:%Y-%m-%d %H:%M} UTC" if r.newest else ""
+        when = f", newest {proven_text(r)}" if r.newest else ""
         targets = ", ".join(r.targets) or "-"
-        st.markdown(f"{r.proof_count} proving exchanges{when}; targets: {targets}")
+        st.markdown(f"{r.proof_count} proving exchanges{when}; targets: **{targets}**")
+        if r.status is Status.REHEARSED:
+            st.warning("A rehearsal: exchanges with the simulator or a custom URL are not "
+                       "evidence for Vipps.", icon=":material/warning:")  # fmt: skip
+        elif too_old(r.age):
+            st.warning("Older than 25 days: run it again before you send the checklist.",
+                       icon=":material/schedule:")  # fmt: skip
         if r.references:
             st.markdown("References: " + ", ".join(f"`{ref}`" for ref in r.references))
         open_in_log(r.exchange_ids, key="chk")

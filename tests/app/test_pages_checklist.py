@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,18 @@ from lib.checklist import ITEM_IDS
 from lib.qa import from_simulator, scenario_by_name
 from lib.recorder import Recorder
 from tests.app.helpers import metrics, texts, unexpected
+from tests.checklist.checklist_logs import LogBuilder, complete_log
 
 CHECKLIST = "pages/10_checklist.py"
 LOG = "pages/09_request_log.py"
-# G2 needs production references: never proven on the simulator. Q1 needs received webhooks:
-# met only when a webhook receiver is registered (the dashboard's boot does; this log may not).
-NEVER_ON_SIMULATOR, WEBHOOKS = {"G2"}, "Q1"
+# Q1 needs received webhooks: rehearsed only when a webhook receiver is registered (the
+# dashboard's boot does; this log may not). Nothing on the simulator is ever met.
+WEBHOOKS = "Q1"
 MANUAL = {"P3", "P4", "P5", "G1", "G4"}
+AUTOMATIC = set(ITEM_IDS) - MANUAL
+REHEARSAL = "This evidence is a rehearsal on the simulator. It is not evidence for Vipps"
+# Streamlit's named column widths in pixels; the wide layout's table is far wider than this.
+NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}
 
 
 @pytest.fixture
@@ -35,25 +42,71 @@ def statuses(at) -> dict[str, str]:
     return {row.id: row.status for row in table.itertuples()}
 
 
-def test_after_the_battery_every_automatic_item_is_met_but_production(app, battery_log) -> None:
+def recorded(exchanges, tmp_path: Path) -> Recorder:
+    recorder = Recorder.open(tmp_path / "seeded.sqlite", run_label="seeded")
+    for ex in exchanges:
+        recorder.record(ex)
+    return recorder
+
+
+def test_after_the_battery_on_the_simulator_every_item_is_rehearsed_none_met(
+    app, battery_log
+) -> None:
     at = app(CHECKLIST, recorder=battery_log)
     assert not unexpected(at)
     got = statuses(at)
     assert list(got) == list(ITEM_IDS)
     assert {i for i, s in got.items() if s == "manual"} == MANUAL
-    assert {i for i, s in got.items() if s == "missing"} - {WEBHOOKS} == NEVER_ON_SIMULATOR
-    met = {i for i, s in got.items() if s == "met"}
-    assert met - {WEBHOOKS} == set(ITEM_IDS) - MANUAL - NEVER_ON_SIMULATOR - {WEBHOOKS}
-    assert metrics(at)["Automatic items met"] == f"{len(met) / 15:.0%}"
-    assert "**G2** Verify in production: a complete order: no production reference" in texts(at)
+    assert "met" not in got.values()
+    rehearsed = {i for i, s in got.items() if s == "rehearsed"}
+    assert rehearsed - {WEBHOOKS} == AUTOMATIC - {WEBHOOKS}
+    assert metrics(at)["Met for Vipps"] == "0 of 15"
+    assert metrics(at)["Rehearsed"] == str(len(rehearsed))
+    assert at.warning[0].value.startswith(REHEARSAL)  # the first thing said about the items
+    table = at.dataframe[0].value.set_index("id")
+    assert set(table.loc[sorted(rehearsed), "target"]) == {"simulator"}
+    assert "not evidence for Vipps: run it in production" in table.loc["G2", "next step"]
+
+
+def test_the_target_shows_without_scrolling_sideways(app, battery_log) -> None:
+    at = app(CHECKLIST, recorder=battery_log)
+    frame = at.dataframe[0]
+    columns = list(frame.value.columns)
+    assert columns[:5] == ["id", "item", "status", "target", "proven"]
+    config = json.loads(frame.proto.columns)
+    widths = [config[c]["width"] for c in columns[:4]]
+    assert sum(NAMED_WIDTHS.get(w, w) for w in widths) <= 450
+
+
+def test_test_environment_evidence_is_met_with_no_rehearsal_warning(app, tmp_path) -> None:
+    recent = datetime.now(UTC) - timedelta(days=2)
+    log = complete_log(LogBuilder(at=recent, target="test")).exchanges
+    at = app(CHECKLIST, recorder=recorded(log, tmp_path))
+    assert not unexpected(at)
+    got = statuses(at)
+    assert {i for i, s in got.items() if s == "met"} == AUTOMATIC - {"Q1", "G2"}
+    assert metrics(at)["Met for Vipps"] == "13 of 15"
+    assert not at.warning
+    table = at.dataframe[0].value.set_index("id")
+    assert table.loc["E1", "target"] == "test"
+    assert table.loc["E1", "proven"] == f"{recent:%Y-%m-%d} (2 days)"
+
+
+def test_old_evidence_warns_before_it_turns_stale(app, tmp_path) -> None:
+    old = datetime.now(UTC) - timedelta(days=27)
+    log = complete_log(LogBuilder(at=old, target="test")).exchanges
+    at = app(CHECKLIST, recorder=recorded(log, tmp_path))
+    assert statuses(at)["E1"] == "met"
+    assert [w.value for w in at.warning if w.value.startswith("Older than 25 days")]
+    assert "(27 days)" in at.dataframe[0].value.set_index("id").loc["E1", "proven"]
 
 
 def test_an_empty_run_has_every_automatic_item_missing(app) -> None:
     at = app(CHECKLIST)
     assert not unexpected(at)
     got = statuses(at)
-    assert {i for i, s in got.items() if s == "missing"} == set(ITEM_IDS) - MANUAL
-    assert metrics(at)["Automatic items met"] == "0%"
+    assert {i for i, s in got.items() if s == "missing"} == AUTOMATIC
+    assert metrics(at)["Met for Vipps"] == "0 of 15"
     assert at.dataframe[0].value.set_index("id").loc["E5", "next step"]  # says what to run
 
 
@@ -62,7 +115,7 @@ def test_this_run_or_all_runs(app, battery_log) -> None:
     at = app(CHECKLIST, recorder=battery_log)
     assert statuses(at)["E5"] == "missing"
     at.radio(key="chk_scope").set_value("All runs").run()
-    assert statuses(at)["E5"] == "met"
+    assert statuses(at)["E5"] == "rehearsed"
 
 
 def test_a_manual_comment_is_saved_with_the_run(app, battery_log) -> None:
@@ -80,6 +133,8 @@ def test_a_manual_comment_is_saved_with_the_run(app, battery_log) -> None:
 def test_an_item_opens_its_exchange_in_the_request_log(app, battery_log) -> None:
     at = app(CHECKLIST, recorder=battery_log)
     at.selectbox(key="chk_item").set_value("E5").run()
+    assert "targets: **simulator**" in texts(at)
+    assert any(w.value.startswith("A rehearsal:") for w in at.warning)  # the item's own warning
     newest = at.selectbox(key="chk_exchange").value
     assert battery_log.exchanges()[newest - 1].operation == "capture_payment"
     at.button(key="chk_open").click().run()
@@ -102,7 +157,8 @@ def test_the_evidence_pack_is_built_when_asked(app, simulator, tmp_path: Path) -
     with zipfile.ZipFile(io.BytesIO(data)) as pack:
         names = set(pack.namelist())
         report = pack.read("report.html").decode()
-    assert {"report.html", "exchanges.csv", "exchanges.xlsx", "exchanges.har"} <= names
+    assert {"report.html", "report.pdf", "exchanges.csv", "exchanges.xlsx"} <= names
     assert "Production keys ordered." in report
+    assert REHEARSAL in report
     at.radio(key="chk_scope").set_value("All runs").run()
     assert not at.get("download_button")  # the pack was built for this run only
