@@ -147,10 +147,13 @@ def _operations(name: str, spec: dict[str, Any]) -> list[SpecOperation]:
     return found
 
 
-@cache
 def load_spec_check(directory: Path | None = None) -> SpecCheck:
-    """The validator for the specs in `directory` (default: specs_dir()), built once."""
-    directory = directory or specs_dir()
+    """The validator for the specs in `directory` (default: specs_dir()), built once per folder."""
+    return _load(directory or specs_dir())
+
+
+@cache
+def _load(directory: Path) -> SpecCheck:
     try:
         import openapi_schema_validator  # noqa: F401
         import yaml  # type: ignore[import-untyped]
