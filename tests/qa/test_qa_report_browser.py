@@ -43,13 +43,22 @@ def page() -> Iterator:
             browser.close()
 
 
-@pytest.fixture(scope="module")
-def report_url(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("report")
-    pack = write_evidence_pack(complete_log(LogBuilder()).exchanges, out / "pack.zip", now=NOW)
+def _report(out: Path, target: str) -> str:
+    log = complete_log(LogBuilder(target=target)).exchanges
+    pack = write_evidence_pack(log, out / "pack.zip", now=NOW)
     with zipfile.ZipFile(pack) as zf:
         zf.extract("report.html", out)
     return (out / "report.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def report_url(tmp_path_factory) -> str:
+    return _report(tmp_path_factory.mktemp("report"), "test")
+
+
+@pytest.fixture(scope="module")
+def rehearsal_url(tmp_path_factory) -> str:
+    return _report(tmp_path_factory.mktemp("rehearsal"), "simulator")
 
 
 def test_report_in_chromium__renders_every_item(page, report_url) -> None:
@@ -78,3 +87,20 @@ def test_report_in_chromium__prints_to_pdf(page, report_url) -> None:
     assert page.locator("#item-G4").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_report_in_chromium__a_rehearsal_warns_above_the_fold(page, rehearsal_url) -> None:
+    page.set_viewport_size({"width": 1024, "height": 700})
+    page.goto(rehearsal_url)
+    warning = page.get_by_role("alert")
+    assert warning.is_visible()
+    assert "It is not evidence for Vipps" in warning.inner_text()
+    box = warning.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 700  # seen without scrolling
+    assert page.locator("table.checklist .badge.met").count() == 0
+    assert page.locator("table.checklist .badge.rehearsed").count() == 14
+
+
+def test_report_in_chromium__test_evidence_has_no_warning(page, report_url) -> None:
+    page.goto(report_url)
+    assert page.get_by_role("alert").count() == 0
