@@ -22,8 +22,8 @@ from lib.qa.steps import create, get
 from lib.recorder import Recorder
 from lib.settings import Settings
 
-# Webhooks (Q1) come with a later issue; G2 needs production references, never the simulator.
-NOT_PROVABLE_ON_SIMULATOR = {"Q1", "G2"}
+# Webhooks (Q1) need a receiver, which the CLI registers; this run has none.
+NOT_SHOWN_WITHOUT_WEBHOOKS = {"Q1"}
 MONEY_5 = {"currency": "NOK", "value": 5}
 
 
@@ -33,7 +33,7 @@ def recorder(tmp_path):
         yield rec
 
 
-def test_battery__passes_on_simulator_and_meets_the_checklist(sim, recorder) -> None:
+def test_battery__passes_on_simulator_and_rehearses_the_checklist(sim, recorder) -> None:
     run = from_simulator(sim, recorder=recorder)
     events = list(run.progress())
     failed = [(s.scenario, s.step, s.message) for s in run.result.failed]
@@ -41,8 +41,10 @@ def test_battery__passes_on_simulator_and_meets_the_checklist(sim, recorder) -> 
     assert events[-1].kind == "battery_finished" and events[-1].outcome is Outcome.PASSED
     assert {s.scenario for s in run.result.steps} == {s.name for s in SCENARIOS}
     result = evaluate(recorder.exchanges(), now=datetime.now(UTC))
-    unmet = {r.item.id: r.hint for r in result.automatic if r.status is not Status.MET}
-    assert set(unmet) == NOT_PROVABLE_ON_SIMULATOR, unmet
+    # The simulator rehearses: nothing it shows is met (evidence for Vipps), all but these are.
+    shown = {r.item.id for r in result.automatic if r.status is Status.REHEARSED}
+    assert {r.item.id for r in result.automatic} - shown == NOT_SHOWN_WITHOUT_WEBHOOKS
+    assert not result.having(Status.MET)
 
 
 def test_battery__steps_name_their_exchanges(sim, recorder) -> None:
