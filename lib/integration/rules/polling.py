@@ -18,7 +18,7 @@ def _polls_until_final(seen: list[Seen]) -> list[Seen]:
     for s in seen:
         if s.op == "get_payment":
             polls.append(s)
-            if s.payment is not None and s.payment.is_final:
+            if s.is_final:
                 break
     return polls
 
@@ -68,7 +68,7 @@ def after_final(traffic: Traffic) -> list[Finding]:
                 extra.append(s)
                 if len(extra) > allowed:
                     flagged.append(s)
-            if s.op == "get_payment" and s.payment is not None and s.payment.is_final:
+            if s.op == "get_payment" and s.is_final:
                 final = True
         if flagged:
             found.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 from lib.integration.findings import Finding, Severity
 from lib.integration.operations import API_OPERATIONS
@@ -26,7 +25,7 @@ def request_invalid(traffic: Traffic, spec: SpecCheck | None = None) -> list[Fin
         ]
     grouped: dict[tuple[str, tuple[str, ...]], list[Seen]] = defaultdict(list)
     for s in requests:
-        problems = spec.problems(s.ex.method, urlsplit(s.ex.url).path, s.ex.request_body)
+        problems = spec.problems(s.ex.method, s.path, s.ex.request_body)
         if problems:
             grouped[(s.op, tuple(problems))].append(s)
     return [
