@@ -18,15 +18,15 @@ def _qr(data: str, box_size: int, border: int) -> qrcode.QRCode:
     return code
 
 
-def qr_png(data: str, *, box_size: int = 12, border: int = 2) -> bytes:
-    """A black-on-white PNG; box_size 12 gives ~500 px for a typical redirectUrl."""
+def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
+    """A black-on-white PNG; the 4-module border is the quiet zone scanners need."""
     image = _qr(data, box_size, border).make_image(fill_color="black", back_color="white")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def qr_svg(data: str, *, box_size: int = 12, border: int = 2) -> bytes:
+def qr_svg(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
     """A scalable SVG, for printing or slides."""
     image = _qr(data, box_size, border).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()

@@ -29,8 +29,10 @@ if st.button("Get an access token", key="token_get", type="primary", icon=":mate
 @st.fragment(run_every=1 if ss.token else None)
 def token_panel() -> None:
     token: TokenView = ss.token
-    left, middle, right = st.columns(3)
-    left.metric("Token (masked)", token.masked)
+    left, middle, right = st.columns([2, 1, 1])
+    # Not a metric: its large type cut the masked token ("eyJ0…•••• (481 ch…").
+    left.markdown("Token (masked)")
+    left.code(token.masked, language=None, wrap_lines=True)
     middle.metric("Type", token.token_type)
     right.metric(
         "Expires in",

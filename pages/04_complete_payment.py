@@ -3,33 +3,23 @@
 import streamlit as st
 
 from lib.ui import session
-from lib.ui.complete import (
-    final_state_message,
-    force_approve_form,
-    redirect_link,
-    redirect_qr,
-    simulator_user_actions,
-)
+from lib.ui.complete import customer_side, redirect_link, redirect_qr
 from lib.ui.deeplink import require_entrypoint
-from lib.ui.layout import state_badge, step_header
+from lib.ui.layout import step_header
+from lib.ui.status import live_payment
 
 require_entrypoint(__file__)
 
 payment = session.current_payment()  # read here when this session has not read it yet
 if step_header("complete", payment):
     ss = st.session_state
-    state_badge(payment.state)
-    left, right = st.columns([2, 3])
+    left, right = st.columns([2, 3], gap="large")
     with left:
         redirect_qr(ss.redirect_url)
     with right:
         redirect_link(ss.redirect_url)
-        if payment.is_final:
-            final_state_message(payment.state)
-        elif session.on_simulator():
-            simulator_user_actions()
-        else:
-            force_approve_form()
+        # State and buttons follow the payment (landing page, phone, force approve) like step 5.
+        live_payment(customer_side)
     st.page_link(
         "pages/05_payment_status.py",
         label="Watch the state change live",

@@ -11,6 +11,8 @@ from lib.qr import qr_png, qr_svg
 from lib.simulator_control import SimulatorControl, SimulatorControlError
 from lib.ui import session
 from lib.ui.exchange import prepared, send_step, show_outcome
+from lib.ui.layout import state_badge
+from lib.ui.status import polling_caption
 from lib.wording import final_outcome
 
 ACTIONS = (
@@ -20,11 +22,18 @@ ACTIONS = (
 )
 
 
-def redirect_qr(url: str | None) -> None:
+# The QR's widest size; a narrower column shrinks it to fit (never wider than its column).
+QR_MAX_PX = 440
+
+
+def redirect_qr(url: str | None, *, max_px: int = QR_MAX_PX) -> None:
+    """The QR at most `max_px` wide and never wider than its column, so nothing beside it is
+    drawn over a finder square; the PNG carries its own white quiet zone (4 modules)."""
     if not url:
         st.info("No redirectUrl: with PUSH_MESSAGE the app is pushed to the phone number.")
         return
-    st.image(qr_png(url), width=440, caption="Scan with the phone's camera")
+    with st.container(width=max_px, key="complete_qr"):
+        st.image(qr_png(url), width="stretch", caption="Scan with the phone's camera")
     st.download_button(
         "QR code as SVG", qr_svg(url), "redirect-qr.svg", "image/svg+xml", key="complete_qr_svg"
     )
@@ -43,6 +52,19 @@ def final_state_message(state: PaymentState | None) -> None:
     if outcome is not None:
         kind, text = outcome
         {"success": st.success, "warning": st.warning, "info": st.info}[kind](text)
+
+
+def customer_side(polling: bool) -> None:
+    """The state and what the customer can still do, as the live panel redraws it."""
+    payment = st.session_state.payment
+    state_badge(payment.state if payment is not None else None)
+    polling_caption(polling)
+    if payment is not None and payment.is_final:
+        final_state_message(payment.state)
+    elif session.on_simulator():
+        simulator_user_actions()
+    else:
+        force_approve_form()
 
 
 def simulator_user_actions() -> None:

@@ -44,9 +44,10 @@ def big_state(state: PaymentState | None) -> None:
     """The state badge in heading size, for the demo screen."""
     color = _look(state)[2]
     st.html(
-        f"<div class='state-badge' style='display:inline-block;"
-        f"background:{color};color:#fff;font-size:2rem;font-weight:700;letter-spacing:.04em;"
-        f"padding:.2em .9em;border-radius:999px'>{html.escape(state or 'NO PAYMENT')}</div>"
+        f"<div class='state-badge' style='display:inline-block;max-width:100%;"
+        f"box-sizing:border-box;overflow-wrap:anywhere;background:{color};color:#fff;"
+        f"font-size:2rem;font-weight:700;letter-spacing:.04em;padding:.2em .9em;"
+        f"border-radius:999px'>{html.escape(state or 'NO PAYMENT')}</div>"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -96,8 +98,12 @@ def webhook_table(rows: list[dict] | None) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def live_status() -> None:
-    """Poll every `poll_interval` seconds while the state is not final; a full rerun stops it."""
+def live_payment(body: Callable[[bool], None]) -> None:
+    """Run `body(polling)` in a fragment that re-reads the payment every `poll_interval` seconds
+    while it is not final; at a final state one full rerun drops the timer (polling stops).
+
+    Every page that shows a payment's state uses this, so they all follow it the same way.
+    """
     interval = None if session.payment_is_final() else st.session_state.poll_interval
 
     @st.fragment(run_every=interval)
@@ -105,23 +111,35 @@ def live_status() -> None:
         was_final = session.payment_is_final()
         payment = session.refresh_payment()
         final = payment is not None and payment.is_final
-        left, right = st.columns([1, 3])
-        with left:
-            big_state(session.current_state())
-        with right:
-            if interval and not final:
-                st.caption(f":material/autorenew: Polling every {interval:g} s until final.")
-            else:
-                st.caption(":material/pause_circle: Final state: polling stopped.")
-            webhooks = webhook_rows(st.session_state.reference)
-            webhook_summary(webhooks)
-        if st.session_state.poll_error is not None:
-            st.warning(f"Last poll failed: {st.session_state.poll_error}")
-        aggregate_metrics(st.session_state.payment)
-        st.markdown("**Event log** (`GET …/events`)")
-        events_timeline(st.session_state.events)
-        webhook_table(webhooks)
+        body(bool(interval) and not final)
         if final and not was_final and interval:
             st.rerun()  # re-apply the decorator without run_every: polling stops
 
     panel()
+
+
+def polling_caption(polling: bool) -> None:
+    if polling:
+        interval = st.session_state.poll_interval
+        st.caption(f":material/autorenew: Polling every {interval:g} s until final.")
+    else:
+        st.caption(":material/pause_circle: Final state: polling stopped.")
+
+
+def _status_body(polling: bool) -> None:
+    # The pill on a row of its own: beside text in a narrow column, AUTHORIZED ran over it.
+    big_state(session.current_state())
+    polling_caption(polling)
+    webhooks = webhook_rows(st.session_state.reference)
+    webhook_summary(webhooks)
+    if st.session_state.poll_error is not None:
+        st.warning(f"Last poll failed: {st.session_state.poll_error}")
+    aggregate_metrics(st.session_state.payment)
+    st.markdown("**Event log** (`GET …/events`)")
+    events_timeline(st.session_state.events)
+    webhook_table(webhooks)
+
+
+def live_status() -> None:
+    """The status page's panel: state, webhooks beside it, amounts and event log, live."""
+    live_payment(_status_body)

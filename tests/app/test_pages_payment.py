@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from lib.epayment import EPaymentClient, PaymentState
 from tests.app.helpers import metrics, texts, unexpected
 
@@ -195,3 +197,30 @@ def test_status_polling_stops_when_the_payment_turns_final(
     assert at.session_state.payment.state is PaymentState.AUTHORIZED
     assert auto_reruns[-1] == []  # the browser keeps no timer: polling stopped
     assert "Final state: polling stopped" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("act", "state", "said"),
+    [
+        ("approve", PaymentState.AUTHORIZED, "The payment is AUTHORIZED"),
+        ("reject", PaymentState.ABORTED, "The payment is ABORTED"),
+        ("expire", PaymentState.EXPIRED, "The payment is EXPIRED"),
+    ],
+)
+def test_complete_follows_the_payment_live(
+    app, client, simulator, settings, auto_reruns, act, state, said
+) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(COMPLETE, reference=created.reference)
+    assert auto_reruns[-1] == [2.0]  # CREATED: the customer's side polls like step 5
+    assert at.button(key="complete_approve")
+    assert "Polling every 2 s until final" in texts(at)
+    # The customer acts elsewhere (the landing page, a phone): no click on this page.
+    getattr(simulator.backend, act)(settings.merchant_serial_number, created.reference)
+    at.run()  # as the panel's next poll
+    assert not unexpected(at)
+    assert at.session_state.payment.state is state
+    assert not [b for b in at.button if b.key in ("complete_approve", "complete_reject")]
+    assert said in texts(at)
+    assert "Final state: polling stopped" in texts(at)
+    assert auto_reruns[-1] == []  # polling stopped at the final state
