@@ -51,7 +51,10 @@ def _payment(reference: str, state: str, captured: int = 0) -> str:
 
 
 def order(index: int, at: float) -> list[Exchange]:
-    """One order as a careful shop makes it: create, polls every 2 s, capture, refund (10)."""
+    """One order in 10 exchanges: create, 6 polls, capture, refund, events. Every tenth order is
+    sloppy (polls every 0.1 s, no Vipps-System headers), so the rules have findings to write."""
+    sloppy = index % 10 == 0
+    gap = 0.1 if sloppy else 2.0
     reference = f"acme-{index}-{uuid.uuid4().hex[:6]}"
     base = f"http://127.0.0.1:8091/epayment/v1/payments/{reference}"
     create = {
@@ -100,14 +103,15 @@ def order(index: int, at: float) -> list[Exchange]:
     out = []
     for i, (method, url, op, body, status, answer) in enumerate(steps):
         key = str(uuid.uuid4()) if method == "POST" else None
-        headers = {**HEADERS, "Idempotency-Key": key} if key else HEADERS
+        headers = {k: v for k, v in HEADERS.items() if not (sloppy and "System" in k)}
+        headers = {**headers, "Idempotency-Key": key} if key else headers
         out.append(
             Exchange(
                 method,
                 url,
                 op,
                 "simulator",
-                started_at=T0 + timedelta(seconds=at + (5 + 2 * i if i else 0)),
+                started_at=T0 + timedelta(seconds=at + (5 + gap * i if i else 0)),
                 request_headers=dict(headers),
                 status=status,
                 request_body=json.dumps(body) if body is not None else None,
