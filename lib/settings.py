@@ -121,6 +121,9 @@ class Settings:
     ) -> Settings:
         """Read settings with precedence caller `overrides` > `secrets` > `env` (EPAYMENT_LAB_*).
 
+        A value the chosen target ignores (a base_url for test, keys for the simulator) is
+        refused, unless the caller chose the target itself.
+
         `secrets` is st.secrets or a parsed secrets.toml: its `[epayment]` table is used (a bare
         table works too). Env names: EPAYMENT_LAB_TARGET, _BASE_URL, _CLIENT_ID, _CLIENT_SECRET,
         _SUBSCRIPTION_KEY, _MSN, _SYSTEM_NAME, _SYSTEM_VERSION, _PLUGIN_NAME, _PLUGIN_VERSION,
@@ -129,12 +132,17 @@ class Settings:
         """
         table = _epayment_table(secrets)
         values: dict[str, Any] = {}
+        origin: dict[str, str] = {}  # field -> where its value came from, for the refusals
         for f in fields(cls):
-            env_name = ENV_PREFIX + _ENV_NAMES.get(f.name, f.name.upper())
-            for source, key in ((overrides, f.name), (table, f.name), (env, env_name)):
+            env_name = _env_name(f.name)
+            named = ((overrides, f.name, ""), (table, f.name, "secrets"), (env, env_name, "env"))
+            for source, key, where in named:
                 if source.get(key) not in (None, ""):
                     values[f.name] = source[key]
+                    origin[f.name] = where
                     break
+        if "target" not in overrides:  # a caller that picks the target knows what it drops
+            _refuse_without_effect(str(values.get("target", "simulator")).strip(), values, origin)
         values["allow_production_writes"] = _truthy(values.get("allow_production_writes", False))
         values = {k: (v if isinstance(v, bool) else str(v).strip()) for k, v in values.items()}
         target = values.get("target", "simulator")
@@ -179,6 +187,41 @@ class Settings:
             if len(getattr(self, name)) > 30:
                 problems.append(f"{name} is longer than 30 characters")
         return problems
+
+
+def _env_name(name: str) -> str:
+    return ENV_PREFIX + _ENV_NAMES.get(name, name.upper())
+
+
+def _refuse_without_effect(
+    target: str, values: Mapping[str, Any], origin: Mapping[str, str]
+) -> None:
+    """A value the chosen target would silently ignore is an error, not a surprise later:
+    test and production have fixed addresses; the embedded simulator brings address and keys."""
+    if target in BASE_URLS:
+        fixed = BASE_URLS[target]
+        if str(values.get("base_url", "")).strip().rstrip("/") == fixed:
+            return  # the same address: says nothing the target does not already do
+        ignored, why = ["base_url"], f"its address is fixed: {fixed}"
+    elif target == "simulator":
+        ignored = ["base_url", "client_id", "client_secret", "subscription_key"]
+        ignored.append("merchant_serial_number")
+        why = "the embedded simulator brings its own address and keys"
+    else:
+        return
+    named = [
+        _env_name(n) if origin[n] == "env" else f"{n} in secrets.toml [epayment]"
+        for n in ignored
+        if origin.get(n) in ("env", "secrets")
+    ]
+    if named:
+        raise SettingsError(
+            [
+                f"{', '.join(named)} {'has' if len(named) == 1 else 'have'} no effect with "
+                f"target {target!r} ({why}): remove it, "
+                "or choose the target it is meant for (custom for another address)"
+            ]
+        )
 
 
 def _epayment_table(secrets: Mapping[str, Any] | None) -> Mapping[str, Any]:

@@ -111,3 +111,26 @@ def no_response_message(url: str, error: str | None, *, idempotent: bool = False
     if idempotent:  # only a write carries an Idempotency-Key worth reusing
         said += " Retrying with the same Idempotency-Key is safe."
     return said
+
+
+# The token call has no reference and no payment: its refusals name the keys or the address.
+TOKEN_HINTS: dict[int, str] = {
+    400: "the request was malformed: check that client_id is filled in.",
+    401: "the keys were refused: check client_id, client_secret and Ocp-Apim-Subscription-Key "
+    "(all three of the same sales unit).",
+    403: "these keys may not use this API: check the sales unit and its products in the portal.",
+    404: "nothing answers POST /accesstoken/get there: check the base URL (the API's address, "
+    "without a path).",
+}
+
+
+def token_refusal(status: int | None, url: str, detail: str | None = None) -> str:
+    """A refused token call in plain words, naming the cause a token call can have."""
+    where = urlsplit(url).netloc or url
+    said = f"The access token request to {where} was refused ({status})"
+    if detail:
+        said += f": {detail}"
+    if status is not None and status >= 500:
+        return f"{said} — the token service had a problem; try again in a moment."
+    hint = TOKEN_HINTS.get(status or 0)
+    return f"{said} — {hint}" if hint else said

@@ -5,7 +5,7 @@ import streamlit as st
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
-from lib.ui.setup import TARGETS, check_keys, keys_form
+from lib.ui.setup import TARGETS, active_banner, check_keys, keys_form
 from lib.ui.sidebar import TARGET_LABELS
 
 require_entrypoint(__file__)
@@ -25,6 +25,7 @@ target = st.radio(
     horizontal=True,
     key="setup_target",
 )
+active_banner(target)
 if target == "test":
     st.caption(
         "Keys of a test sales unit: portal.vippsmobilepay.com → For developers → Test keys. "

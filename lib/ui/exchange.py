@@ -13,7 +13,7 @@ from lib.epayment.transport import Call
 from lib.exchange import Exchange
 from lib.recorder.curl import to_curl
 from lib.ui import session
-from lib.wording import currency_of, in_kroner, no_response_message
+from lib.wording import currency_of, in_kroner, no_response_message, token_refusal
 
 
 def _clean(exchange: Exchange) -> Exchange:
@@ -70,6 +70,13 @@ def show_error(err: Exception) -> None:
         )
         with st.expander("What the connection said"):
             st.code(sent.error or str(err), language=None, wrap_lines=True)
+    elif isinstance(err, EPaymentError) and _is_token_call(err):
+        detail = err.problem.get("detail") or err.problem.get("title")
+        url = err.exchange.url if err.exchange is not None else ""
+        st.error(token_refusal(err.status, url, detail), icon=":material/key_off:")
+        if err.problem:
+            with st.expander("Problem detail from the API"):
+                st.json(err.problem)
     elif isinstance(err, EPaymentError):
         payment = st.session_state.get("payment")
         default = payment.currency if payment is not None else "NOK"
@@ -79,6 +86,10 @@ def show_error(err: Exception) -> None:
                 st.json(err.problem)
     else:
         st.error(f"{type(err).__name__}: {err}", icon=":material/error:")
+
+
+def _is_token_call(err: EPaymentError) -> bool:
+    return err.exchange is not None and err.exchange.operation == "access_token"
 
 
 def run_step(

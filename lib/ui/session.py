@@ -51,13 +51,14 @@ def ensure_defaults() -> None:
         ss.setdefault(key, value)
 
 
-def use_settings(settings: Settings) -> None:
-    """Point this session at a target; the recorder (evidence) is kept."""
+def use_settings(settings: Settings, client: EPaymentClient | None = None) -> None:
+    """Point this session at a target (with the client that checked it, if any); the recorder
+    (evidence) is kept."""
     ss = st.session_state
     for secret in settings.secrets:
         ss.recorder.add_secret(secret)
     ss.settings = settings
-    ss.client = EPaymentClient(settings, recorder=ss.recorder)
+    ss.client = client or EPaymentClient(settings, recorder=ss.recorder)
     ss.token = None
     ss.marks = set()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.epayment import EPaymentClient
 from lib.forms import settings_from_form
 from lib.settings import Settings, SettingsError
 from lib.ui import session
@@ -60,20 +61,40 @@ def keys_form(target: str, base: Settings) -> Settings | None:
 def check_keys(settings: Settings) -> None:
     """Prove the keys work by getting a token; only then use these settings from now on.
 
-    A failed check puts the previous settings back: an unchecked target would only make every
-    later step fail with the same connection or key error.
+    The check runs on a client of its own: nothing of the new settings is active before the
+    token arrives, so a click elsewhere that interrupts the check (Streamlit stops the run at
+    its next element) leaves the previous, checked settings in place, never unchecked ones.
     """
     ss = st.session_state
-    previous = (ss.settings, ss.client, ss.token, set(ss.marks))
-    session.use_settings(settings)
-    if run_step("setup", "Checking the keys: asking for a token…", ss.client.get_access_token):
-        ss.marks.add("setup")
-        ss.setup_not_saved = None
-        st.toast("The keys work: a token was issued.", icon=":material/check_circle:")
+    for secret in settings.secrets:  # the check's own exchange is redacted too
+        ss.recorder.add_secret(secret)
+    candidate = EPaymentClient(settings, recorder=ss.recorder)
+    label = "Checking the keys: asking for a token…"
+    if run_step("setup", label, candidate.get_access_token) is None:
+        still = active_target(ss.settings)
+        ss.setup_not_saved = (
+            f"Not saved: the check failed, so the dashboard still uses {still}. "
+            "Fix the fields and check again."
+        )
         return
-    ss.settings, ss.client, ss.token, ss.marks = previous
-    ss.setup_not_saved = (
-        "Not saved: the check failed, so the dashboard still uses "
-        f"{TARGET_LABELS.get(ss.settings.target, ss.settings.target)} ({ss.settings.base_url}). "
-        "Fix the fields and check again."
-    )
+    session.use_settings(settings, client=candidate)  # the token it got stays cached
+    ss.marks.add("setup")
+    ss.setup_not_saved = None
+    st.toast("The keys work: a token was issued.", icon=":material/check_circle:")
+
+
+def active_target(settings: Settings) -> str:
+    """'Embedded simulator (http://127.0.0.1:5000), MSN 123456': what every call uses now."""
+    label = TARGET_LABELS.get(settings.target, settings.target)
+    return f"{label} ({settings.base_url}), MSN {settings.merchant_serial_number or '-'}"
+
+
+def active_banner(chosen: str) -> None:
+    """What is active, always; and that choosing another target changes nothing yet."""
+    ss = st.session_state
+    st.info(f"**Active now**: {active_target(ss.settings)}", icon=":material/radio_button_checked:")
+    if chosen != ss.settings.target:
+        st.caption(
+            f"{TARGET_LABELS.get(chosen, chosen)} becomes active only when its keys pass the "
+            "check below; until then every call goes to the active target above."
+        )

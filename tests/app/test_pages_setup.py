@@ -123,3 +123,50 @@ def test_entrypoint_reads_test_keys_from_secrets_and_never_shows_the_secret(
     assert "Test environment" in sidebar and "987654" in sidebar
     shown = texts(at) + sidebar + "".join(str(t.value) for t in at.text_input)
     assert keys["client_secret"] not in shown and keys["subscription_key"] not in shown
+
+
+def test_a_token_404_on_a_custom_url_names_the_address_not_a_reference(app, settings) -> None:
+    at = app()
+    at.radio(key="setup_target").set_value("custom").run()
+    at.text_input(key="setup_base_url_custom").input(f"{settings.base_url}/no-api-here")
+    for field, value in (
+        ("client_id", settings.client_id),
+        ("secret", settings.client_secret),
+        ("sub_key", settings.subscription_key),
+        ("msn", settings.merchant_serial_number),
+    ):
+        at.text_input(key=f"setup_{field}_custom").input(value)
+    at.button(key="setup_check").click().run()
+    assert not unexpected(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "(404)" in errors and "POST /accesstoken/get" in errors and "base URL" in errors
+    assert "reference" not in errors.lower()
+    assert at.session_state.settings == settings  # still the checked simulator
+    assert f"**Active now**: Embedded simulator ({settings.base_url})" in texts(at)
+
+
+def test_the_chosen_target_is_not_active_before_its_check(app, settings, monkeypatch) -> None:
+    """An interrupted check (another click stops the run mid-call) leaves the checked settings."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from lib.epayment import EPaymentClient
+
+    at = app()
+    at.radio(key="setup_target").set_value("custom").run()
+    assert "Custom URL becomes active only when its keys pass the check" in texts(at)
+    seen: list[object] = []
+
+    def interrupted(client: EPaymentClient) -> None:
+        seen.append(st.session_state.settings)  # what any page would use at this instant
+        raise StopException()  # as Streamlit stops a run when another click arrives
+
+    monkeypatch.setattr(EPaymentClient, "get_access_token", interrupted)
+    at.text_input(key="setup_base_url_custom").input("http://127.0.0.1:9")
+    for field in ("client_id", "secret", "sub_key"):
+        at.text_input(key=f"setup_{field}_custom").input("made-up")
+    at.text_input(key="setup_msn_custom").input("123456")
+    at.button(key="setup_check").click().run()
+    assert seen == [settings]  # during the check: the previous settings are the active ones
+    assert at.session_state.settings == settings  # after the interruption too
+    assert at.session_state.client.settings == settings

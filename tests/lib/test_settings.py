@@ -79,10 +79,31 @@ def test_custom_target_needs_an_http_url_and_unknown_targets_are_refused() -> No
         Settings.load({"epayment": {"target": "staging"}}, env={})
 
 
-def test_fixed_hosts_ignore_a_stray_base_url() -> None:
-    s = Settings.load({"epayment": {**_keys(), "target": "production", "base_url": "http://x"}}, {})
-    assert s.base_url == BASE_URLS["production"] and s.is_production
-    assert not s.allow_production_writes
+def test_fixed_hosts_refuse_a_base_url_they_would_ignore() -> None:
+    stray = {"epayment": {**_keys(), "target": "production", "base_url": "http://x"}}
+    with pytest.raises(SettingsError, match="base_url in secrets.toml .* no effect with target"):
+        Settings.load(stray, {})
+    env = {"EPAYMENT_LAB_TARGET": "test", "EPAYMENT_LAB_BASE_URL": "http://127.0.0.1:9/"}
+    with pytest.raises(SettingsError) as info:
+        Settings.load({"epayment": _keys()}, env)
+    assert "EPAYMENT_LAB_BASE_URL has no effect with target 'test'" in str(info.value)
+    assert "https://apitest.vipps.no" in str(info.value)
+    same = Settings.load(
+        {"epayment": {**_keys(), "target": "test"}}, {"EPAYMENT_LAB_BASE_URL": BASE_URLS["test"]}
+    )
+    assert same.base_url == BASE_URLS["test"]  # the fixed address itself changes nothing
+    # A caller that chose the target (QA on test) drops the secrets' custom address knowingly.
+    chosen = Settings.load(stray, {}, target="production")
+    assert chosen.base_url == BASE_URLS["production"] and chosen.is_production
+    assert not chosen.allow_production_writes
+
+
+def test_the_simulator_refuses_keys_it_would_ignore() -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.load(None, env={"EPAYMENT_LAB_CLIENT_ID": "mine", "EPAYMENT_LAB_MSN": "123456"})
+    text = str(info.value)
+    assert "EPAYMENT_LAB_CLIENT_ID, EPAYMENT_LAB_MSN have no effect with target 'simulator'" in text
+    assert Settings.load(None, env={"EPAYMENT_LAB_SYSTEM_NAME": "acme"}).system_name == "acme"
     env = {"EPAYMENT_LAB_ALLOW_PRODUCTION_WRITES": "true"}
     allowed = Settings.load({"epayment": {**_keys(), "target": "production"}}, env)
     assert allowed.allow_production_writes

@@ -93,3 +93,16 @@ def test_no_response_message__host_and_port_in_plain_words() -> None:
     write = no_response_message("https://h.example/epayment/v1/payments", raw, idempotent=True)
     assert write.endswith("Retrying with the same Idempotency-Key is safe.")
     assert "did not answer in time" in no_response_message("http://h:1", "ReadTimeout: x")
+
+
+def test_token_refusal_names_what_a_token_call_can_get_wrong() -> None:
+    from lib.wording import token_refusal
+
+    missing = token_refusal(404, "http://127.0.0.1:9000/x/accesstoken/get", "Not Found")
+    assert missing.startswith("The access token request to 127.0.0.1:9000 was refused (404)")
+    assert "base URL" in missing and "reference" not in missing
+    assert "client_secret" in token_refusal(401, "https://apitest.vipps.no/accesstoken/get")
+    assert "try again" in token_refusal(503, "https://apitest.vipps.no/accesstoken/get")
+    assert token_refusal(418, "https://h/accesstoken/get") == (
+        "The access token request to h was refused (418)"
+    )
