@@ -50,77 +50,47 @@ def _payment(reference: str, state: str, captured: int = 0) -> str:
     )
 
 
+Step = tuple[str, str, str, Any, int, str]  # method, url, operation, body, status, answer
+
+
+def steps(index: int, reference: str) -> list[Step]:
+    """Create, six polls (the last one AUTHORIZED), capture, refund, event log."""
+    api = "http://127.0.0.1:8091/epayment/v1/payments"
+    base = f"{api}/{reference}"
+    create = {"amount": _money(2500), "paymentMethod": {"type": "WALLET"}, "reference": reference,
+              "userFlow": "WEB_REDIRECT", "returnUrl": "https://shop.example/return",
+              "paymentDescription": f"Order {index}"}  # fmt: skip
+    created = json.dumps({"reference": reference, "redirectUrl": "https://landing"})
+    captured = _payment(reference, "AUTHORIZED", 2500)
+    polls = [_payment(reference, "AUTHORIZED" if i == 5 else "CREATED") for i in range(6)]
+    return [
+        ("POST", api, "create_payment", create, 201, created),
+        *(("GET", base, "get_payment", None, 200, answer) for answer in polls),
+        ("POST", f"{base}/capture", "capture_payment", {"modificationAmount": _money(2500)}, 200,
+         captured),
+        ("POST", f"{base}/refund", "refund_payment", {"modificationAmount": _money(500)}, 200,
+         captured),
+        ("GET", f"{base}/events", "get_payment_event_log", None, 200, "[]"),
+    ]  # fmt: skip
+
+
 def order(index: int, at: float) -> list[Exchange]:
-    """One order in 10 exchanges: create, 6 polls, capture, refund, events. Every tenth order is
-    sloppy (polls every 0.1 s, no Vipps-System headers), so the rules have findings to write."""
+    """One order in 10 exchanges. Every tenth order is sloppy (polls every 0.1 s, no
+    Vipps-System headers), so the rules have findings to write."""
     sloppy = index % 10 == 0
     gap = 0.1 if sloppy else 2.0
     reference = f"acme-{index}-{uuid.uuid4().hex[:6]}"
-    base = f"http://127.0.0.1:8091/epayment/v1/payments/{reference}"
-    create = {
-        "amount": _money(2500),
-        "paymentMethod": {"type": "WALLET"},
-        "reference": reference,
-        "userFlow": "WEB_REDIRECT",
-        "returnUrl": "https://shop.example/return",
-        "paymentDescription": f"Order {index}",
-    }
-    steps: list[tuple[str, str, str, Any, int, str | None]] = [
-        (
-            "POST",
-            "http://127.0.0.1:8091/epayment/v1/payments",
-            "create_payment",
-            create,
-            201,
-            json.dumps({"reference": reference, "redirectUrl": "https://landing"}),
-        ),
-    ]
-    for poll in range(6):
-        state = "AUTHORIZED" if poll == 5 else "CREATED"
-        steps.append(("GET", base, "get_payment", None, 200, _payment(reference, state)))
-    money = {"modificationAmount": _money(2500)}
-    steps.append(
-        (
-            "POST",
-            f"{base}/capture",
-            "capture_payment",
-            money,
-            200,
-            _payment(reference, "AUTHORIZED", 2500),
-        )
-    )
-    steps.append(
-        (
-            "POST",
-            f"{base}/refund",
-            "refund_payment",
-            {"modificationAmount": _money(500)},
-            200,
-            _payment(reference, "AUTHORIZED", 2500),
-        )
-    )
-    steps.append(("GET", f"{base}/events", "get_payment_event_log", None, 200, "[]"))
+    headers = {k: v for k, v in HEADERS.items() if not (sloppy and "System" in k)}
     out = []
-    for i, (method, url, op, body, status, answer) in enumerate(steps):
+    for i, (method, url, op, body, status, answer) in enumerate(steps(index, reference)):
         key = str(uuid.uuid4()) if method == "POST" else None
-        headers = {k: v for k, v in HEADERS.items() if not (sloppy and "System" in k)}
-        headers = {**headers, "Idempotency-Key": key} if key else headers
-        out.append(
-            Exchange(
-                method,
-                url,
-                op,
-                "simulator",
-                started_at=T0 + timedelta(seconds=at + (5 + gap * i if i else 0)),
-                request_headers=dict(headers),
-                status=status,
-                request_body=json.dumps(body) if body is not None else None,
-                response_body=answer,
-                reference=reference,
-                idempotency_key=key,
-                id=None,
-            )
-        )
+        out.append(Exchange(
+            method, url, op, "simulator",
+            started_at=T0 + timedelta(seconds=at + (5 + gap * i if i else 0)),
+            request_headers={**headers, "Idempotency-Key": key} if key else dict(headers),
+            request_body=json.dumps(body) if body is not None else None,
+            status=status, response_body=answer, reference=reference, idempotency_key=key,
+        ))  # fmt: skip
     return out
 
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lib.exchange import Exchange, utc_now
-from lib.integration.capture import Captured, SystemKey, from_observed, system_of, to_exchange
+from lib.integration.capture import (
+    Captured,
+    SystemKey,
+    from_observed,
+    header,
+    system_of,
+    to_exchange,
+)
 from lib.integration.operations import is_lab_path
 from lib.recorder import Recorder, Redactor, Store
 
@@ -55,6 +62,7 @@ class TrafficRecorder:
         self.recorded = self.failures = self.ignored = 0
         self.last_failure: str | None = None
         self.webhook_urls: dict[str, SystemKey] = {}
+        self.webhook_msns: dict[str, str] = {}
         self.last_reference: dict[SystemKey, str] = {}
         self._recorders: dict[SystemKey, Recorder] = {}
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -158,6 +166,9 @@ class TrafficRecorder:
             return
         if isinstance(url, str):
             self.webhook_urls[url] = system
+            msn = header(exchange.request_headers, "Merchant-Serial-Number")
+            if msn:
+                self.webhook_msns[url] = msn
             if self.on_webhook_registered is not None:
                 self.on_webhook_registered(url, system)
 

@@ -1,7 +1,4 @@
-"""An integration session: the target the system talks to, the recorder, probes and findings.
-
-The CLI and (later) the dashboard page share it: start(), base_url, stop(), findings().
-"""
+"""An integration session (target, recorder, probes, findings), shared by the CLI and a page."""
 
 from __future__ import annotations
 
@@ -65,6 +62,7 @@ class IntegrationSession:
         self._timers: list[threading.Timer] = []
         self._attempts_seen: set[tuple[Any, ...]] = set()
         self._lock = threading.Lock()
+        self._stopped = False
 
     @property
     def upstream(self) -> str | None:
@@ -84,23 +82,29 @@ class IntegrationSession:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> IntegrationSession:
+        """Serves the target on 127.0.0.1:port; raises (OSError, RuntimeError) when it cannot."""
         self.recorder.start()
-        if self.kind == "simulator":
-            # Imported here: the simulator is only needed for this target.
-            from simulator import SimulatorConfig, SimulatorServer
-
-            config = self.simulator_config or SimulatorConfig()
-            config = dataclasses.replace(
-                config, host="127.0.0.1", port=self.port, observer=self._chain(config.observer)
-            )
-            self.simulator = SimulatorServer(config).start()
-        else:
-            upstream = self.upstream or ""
-            self.proxy = RecordingProxy(
-                upstream, submit=self.recorder.submit, port=self.port, ca_file=self.ca_file
-            ).start()
+        try:
+            if self.kind == "simulator":
+                self.simulator = self._start_simulator()
+            else:
+                self.proxy = RecordingProxy(self.upstream or "", submit=self.recorder.submit,
+                                            port=self.port, ca_file=self.ca_file).start()  # fmt: skip
+        except BaseException:
+            self.recorder.stop()
+            raise
         self.recorder.base_url = self.base_url if self.simulator else (self.upstream or "")
         return self
+
+    def _start_simulator(self) -> Any:
+        # Imported here: the simulator is only needed for this target.
+        from simulator import SimulatorConfig, SimulatorServer
+
+        config = self.simulator_config or SimulatorConfig()
+        config = dataclasses.replace(
+            config, host="127.0.0.1", port=self.port, observer=self._chain(config.observer)
+        )
+        return SimulatorServer(config).start()
 
     def _chain(self, observer: Any) -> Any:
         if observer is None:
@@ -115,9 +119,13 @@ class IntegrationSession:
     def stop(self) -> None:
         """Stops serving; probes endpoints not probed yet and reads the last delivery attempts."""
         with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
             timers, self._timers = self._timers, []
         for timer in timers:
             timer.cancel()
+            timer.join(30)  # a probe already on its way finishes and is recorded
         self.recorder.flush()
         for url, system in list(self.recorder.webhook_urls.items()):
             self.probe(url, system)
@@ -154,7 +162,7 @@ class IntegrationSession:
             if self.kind != "simulator" or url in self._probed:
                 return
             self._probed.add(url)
-        msn = self.sales_units[0].merchant_serial_number if self.sales_units else "123456"
+        msn = self.recorder.webhook_msns.get(url) or self.sales_units[0].merchant_serial_number
         reference = self.recorder.last_reference.get(system) or "epl-webhook-probe"
         for exchange in send_probes(url, msn, reference, target=self.kind):
             self.recorder.add(exchange, system)
@@ -179,5 +187,7 @@ class IntegrationSession:
         return self.recorder.exchanges()
 
     def findings(self) -> list[Finding]:
-        """Every rule over every exchange recorded in this session (all systems)."""
+        """Every rule over every exchange recorded in this session (all systems), at any time."""
+        if not self._stopped:
+            self.import_attempts()
         return evaluate(self.exchanges(), self.thresholds)

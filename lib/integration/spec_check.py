@@ -1,9 +1,8 @@
-"""spec.request-invalid's validator: request bodies and path values against the official specs.
+"""spec.request-invalid's validator: request bodies and path values against the official specs."""
 
-Needs PyYAML and openapi-schema-validator (requirements-dev.txt) and the spec files
-($EPAYMENT_LAB_SPECS, default ../shared/specs); without them `load_spec_check` raises
-SpecUnavailable and the rule reports that it did not run.
-"""
+# Needs PyYAML and openapi-schema-validator (requirements-dev.txt) and the spec files
+# ($EPAYMENT_LAB_SPECS, default ../shared/specs); without them load_spec_check raises
+# SpecUnavailable and the rule says it did not run. jsonschema-rs, when installed, is a fast path.
 
 from __future__ import annotations
 

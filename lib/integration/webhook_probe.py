@@ -1,5 +1,4 @@
-"""What the lab learns about a system's webhook endpoint on the simulator target: forged and
-unsigned deliveries it sends on purpose, and the simulator's own delivery attempts."""
+"""The lab's forged and unsigned webhook deliveries, and the simulator's attempts as exchanges."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import zipfile
@@ -59,3 +60,9 @@ def test_cli__records_until_sigterm_and_grades(tmp_path: Path) -> None:
 
 def test_cli__setup_errors_exit_2(tmp_path: Path) -> None:
     assert main(["--target", "production", "--out", str(tmp_path)]) == EXIT_SETUP
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for target in ("simulator", "https://127.0.0.1:9"):
+            assert main(["--target", target, "--port", port, "--out", str(tmp_path)]) == EXIT_SETUP

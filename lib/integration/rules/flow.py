@@ -1,5 +1,4 @@
-"""flow.capture-before-authorized, flow.over-capture, flow.over-refund: refusals that show the
-shop's own bookkeeping of a payment is wrong."""
+"""flow.capture-before-authorized, flow.over-capture, flow.over-refund: refused money moves."""
 
 from __future__ import annotations
 
