@@ -88,8 +88,12 @@ class IntegrationSession:
             if self.kind == "simulator":
                 self.simulator = self._start_simulator()
             else:
-                self.proxy = RecordingProxy(self.upstream or "", submit=self.recorder.submit,
-                                            port=self.port, ca_file=self.ca_file).start()  # fmt: skip
+                self.proxy = RecordingProxy(
+                    self.upstream or "",
+                    submit=self.recorder.submit,
+                    port=self.port,
+                    ca_file=self.ca_file,
+                ).start()
         except BaseException:
             self.recorder.stop()
             raise
