@@ -15,8 +15,15 @@ CURRENCIES = ("NOK", "DKK", "EUR")
 USER_FLOWS = ("WEB_REDIRECT", "NATIVE_REDIRECT", "PUSH_MESSAGE", "QR")
 MIN_MINOR = {"NOK": 100, "DKK": 1, "EUR": 1}
 MAX_MINOR = 65_000_000
-# The client stays within both spec versions: 1.4.1 allows 8-50 characters, 1.8.1 allows 8-64.
-REFERENCE_RE = re.compile(r"^[a-zA-Z0-9-]{8,50}$")
+# The ePayment spec in force (1.8.1) allows 8-64 characters; 1.4.1 allowed 50, and the API
+# itself has taken 64 since, so the form follows the spec the simulator and checklist use.
+REFERENCE_MIN, REFERENCE_MAX = 8, 64
+REFERENCE_RE = re.compile(rf"^[a-zA-Z0-9-]{{{REFERENCE_MIN},{REFERENCE_MAX}}}$")
+REFERENCE_HELP = (
+    f"{REFERENCE_MIN} to {REFERENCE_MAX} letters, digits and '-', unique per sales unit "
+    "(ePayment API 1.8.1; versions before 1.5 allowed 50). Prefer an order id that is not "
+    "purely numeric and has no leading zero."
+)
 REFERENCE_CHAR_RE = re.compile(r"[a-zA-Z0-9-]")
 CHAR_NAMES = {" ": "space", "\t": "tab"}
 PHONE_RE = re.compile(r"^\d{9,15}$")
@@ -97,9 +104,21 @@ def reference_problem(reference: str) -> str:
     if bad:
         shown = ", ".join(CHAR_NAMES.get(c, f"'{c}'") for c in bad)
         said.append(f"not allowed: {shown} (only letters A-Z and a-z, digits and '-')")
-    if not 8 <= len(reference) <= 50:
-        said.append(f"8 to 50 characters, got {len(reference)}")
+    if not REFERENCE_MIN <= len(reference) <= REFERENCE_MAX:
+        said.append(f"{REFERENCE_MIN} to {REFERENCE_MAX} characters, got {len(reference)}")
     return f"Reference: {'; '.join(said)}."
+
+
+def amount_problem(amount: Money, left: Money, verb: str) -> str | None:
+    """Why an amount to capture or refund would be refused, checked before anything is sent."""
+    if amount.value < 0:
+        undo = " To give money back, refund it." if verb == "capture" else ""
+        return f"Amount: {amount} is negative; {verb} a positive amount.{undo}"
+    if amount.value == 0:
+        return f"Amount: more than {Money(0, amount.currency)} (the API refuses 0)."
+    if amount.value > left.value:
+        return f"Amount: {amount} is more than the {left} left to {verb}."
+    return None
 
 
 def reused_reference_message(reference: str) -> str:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.forms import CURRENCIES, USER_FLOWS, CreateForm, check_create
+from lib.forms import CURRENCIES, REFERENCE_HELP, USER_FLOWS, CreateForm, check_create
 from lib.ui.create import create_call, prepare_reference, submit_create
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
@@ -23,7 +23,9 @@ with st.form("create_form"):
         key="create_phone",
         help="Prefills the landing page; needed for PUSH_MESSAGE.",
     )
-    reference = left.text_input("Reference (unique per sales unit)", key="create_reference")
+    reference = left.text_input(
+        "Reference (unique per sales unit)", key="create_reference", help=REFERENCE_HELP
+    )
     flow = middle.selectbox("userFlow", USER_FLOWS, key="create_user_flow")
     return_url = right.text_input(
         "returnUrl", "https://example.com/return", key="create_return_url"

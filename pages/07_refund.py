@@ -6,7 +6,7 @@ from lib.ui import session
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import prepared, send_step, show_outcome
 from lib.ui.layout import next_step, step_header
-from lib.ui.money import amount_choice
+from lib.ui.money import amount_choice, amount_refused
 from lib.ui.status import aggregate_metrics
 from lib.wording import nothing_left
 
@@ -19,6 +19,7 @@ if step_header("refund", payment):
     aggregate_metrics(payment)
     st.markdown(f"Captured and not yet refunded: **{left}**")
     amount = amount_choice("refund", left, "Everything captured", "refund")
+    refused = amount_refused("refund", amount, left, "refund")  # 0, negative, above what is left
     if empty := nothing_left("refund", payment.aggregate):
         st.warning(empty, icon=":material/block:")
     call = prepared(
@@ -27,7 +28,11 @@ if step_header("refund", payment):
     )  # fmt: skip
     go = ":material/undo:"
     if st.button(
-        "Refund", key="refund_go", type="primary", disabled=bool(empty) or not call, icon=go
+        "Refund",
+        key="refund_go",
+        type="primary",
+        disabled=bool(empty) or refused or not call,
+        icon=go,
     ):
         result = send_step("refund", f"Refunding {amount}…", call)
         session.refresh_payment()

@@ -42,6 +42,7 @@ def submit_create(check: CreateCheck, call: Call | None, anyway: bool) -> None:
         ss.create_next_reference = True
         st.rerun()
     if (ss.create_errors and not anyway) or call is None:
+        ss.outcomes.pop("create", None)  # the last create's panel would read as this one's answer
         return
     ss.create_sent.add(reference)  # before the call: a rerun may interrupt this one
     result = send_step("create", "Creating the payment…", call)
@@ -57,5 +58,4 @@ def submit_create(check: CreateCheck, call: Call | None, anyway: bool) -> None:
     session.remember_created(str(result.reference))
     session.refresh_payment()
     ss.create_next_reference = True  # a second click must not hit 409 "Reference exists"
-    st.toast(f"Payment {result.reference} created.", icon=":material/check_circle:")
     st.rerun()  # the form shows the next reference at once

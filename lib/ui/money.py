@@ -1,4 +1,4 @@
-"""Capture and refund share one amount choice: everything left, or a part of it."""
+"""Capture and refund share one amount choice: everything left, or a part of it, checked here."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.epayment import to_minor
 from lib.epayment.models import Money
+from lib.forms import amount_problem
 
 
 def amount_choice(prefix: str, left: Money, everything: str, verb: str) -> Money:
@@ -19,12 +20,27 @@ def amount_choice(prefix: str, left: Money, everything: str, verb: str) -> Money
     if full or key not in ss:
         # The (disabled) field shows what "everything" means now, never a stale earlier value.
         ss[key] = float(left.major)
+    # No min_value: with one, a typed -5 stayed on screen while 0 was sent. Checked below instead.
     amount = st.number_input(
         f"Amount to {verb} ({left.currency})",
-        min_value=0.0,
         step=1.0,
         format="%.2f",
         key=key,
         disabled=full or not left,
     )
-    return left if full else Money(to_minor(f"{amount:.2f}"), left.currency)
+    if full:
+        return left
+    minor = to_minor(f"{abs(amount):.2f}")  # to_minor refuses a sign: the check below names it
+    return Money(-minor if amount < 0 else minor, left.currency)
+
+
+def amount_refused(prefix: str, amount: Money, left: Money, verb: str) -> bool:
+    """The local check's message; True when the button must stay off (unless sent anyway)."""
+    problem = amount_problem(amount, left, verb) if left else None
+    if problem is None:
+        return False
+    st.error(problem, icon=":material/edit:")
+    anyway = st.checkbox(
+        "Send even if the check fails (to see how the API refuses it)", key=f"{prefix}_send_anyway"
+    )
+    return not anyway

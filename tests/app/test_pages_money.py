@@ -54,6 +54,8 @@ def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None
     at = app(CAPTURE, reference=authorized)
     at.radio(key="capture_mode").set_value("Part of it").run()
     at.number_input(key="capture_amount").set_value(20.0).run()
+    assert at.button(key="capture_go").disabled  # checked here first: 20.00 > 10.00 left
+    at.checkbox(key="capture_send_anyway").check().run()
     at.button(key="capture_go").click().run()
     assert not unexpected(at)
     refusal = " ".join(e.value for e in at.error)
@@ -64,6 +66,41 @@ def test_capture_above_the_reserved_amount_is_explained(app, authorized) -> None
     assert "NOK" not in problem["detail"]  # the API's own words stay as they are
     assert at.session_state.outcomes["capture"]["exchange"].status >= 400
     assert metrics(at)["Captured"] == "NOK 0.00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (-5.0, "Amount: NOK -5.00 is negative; capture a positive amount. To give money back"),
+        (0.0, "Amount: more than NOK 0.00 (the API refuses 0)."),
+        (10.01, "Amount: NOK 10.01 is more than the NOK 10.00 left to capture."),
+    ],
+)
+def test_capture_amount_is_checked_before_sending(app, authorized, typed, said) -> None:
+    at = app(CAPTURE, reference=authorized)
+    at.radio(key="capture_mode").set_value("Part of it").run()
+    at.number_input(key="capture_amount").set_value(typed).run()
+    assert not unexpected(at)
+    assert at.number_input(key="capture_amount").value == typed  # shown as typed, never clamped
+    assert said in " ".join(e.value for e in at.error)
+    assert at.button(key="capture_go").disabled
+    assert at.session_state.recorder.exchanges(operation="capture_payment") == []
+
+
+def test_refund_above_what_was_captured_is_checked_before_sending(app, client, authorized) -> None:
+    client.capture_payment(authorized, 600)
+    at = app(REFUND, reference=authorized)
+    at.radio(key="refund_mode").set_value("Part of it").run()
+    at.number_input(key="refund_amount").set_value(7.0).run()
+    assert "Amount: NOK 7.00 is more than the NOK 6.00 left to refund." in " ".join(
+        e.value for e in at.error
+    )
+    assert at.button(key="refund_go").disabled
+    at.number_input(key="refund_amount").set_value(-1.0).run()
+    assert "Amount: NOK -1.00 is negative; refund a positive amount." in " ".join(
+        e.value for e in at.error
+    )
+    assert at.button(key="refund_go").disabled
 
 
 def test_capture_needs_an_approved_payment(app, client) -> None:

@@ -75,6 +75,33 @@ def test_create_checks_each_field_before_sending(app) -> None:
     assert at.session_state.reference is None
 
 
+def test_field_errors_after_a_create_clear_its_answer(app) -> None:
+    at = app(CREATE)
+    at.button(key="create_go").click().run()
+    assert "Response** &nbsp; `HTTP 201`" in texts(at)
+    at.text_input(key="create_amount").input("0.5")
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    assert any(e.value.startswith("Amount: at least NOK 1.00") for e in at.error)
+    assert "HTTP 201" not in texts(at)  # the earlier answer is not shown as this one's
+    assert "Current payment:" not in texts(at)
+    assert "create" not in at.session_state.outcomes
+
+
+def test_create_allows_references_up_to_64_characters(app) -> None:
+    at = app(CREATE)
+    longest = "epl-" + "a" * 60
+    at.text_input(key="create_reference").input(longest + "b")
+    at.button(key="create_go").click().run()
+    assert "8 to 64 characters, got 65" in " ".join(e.value for e in at.error)
+    assert "ePayment API 1.8.1" in at.text_input(key="create_reference").help
+    at.text_input(key="create_reference").input(longest)
+    at.button(key="create_go").click().run()
+    assert not unexpected(at)
+    assert at.session_state.reference == longest
+    assert at.session_state.outcomes["create"]["exchange"].status == 201
+
+
 def test_a_refused_create_shows_the_field_message_and_is_logged(app) -> None:
     at = app(CREATE)
     at.text_input(key="create_reference").input("bad ref!")

@@ -32,7 +32,7 @@ def test_check_create__quick_start_defaults_pass() -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
-        ({"reference": "short"}, "reference", "8 to 50 characters"),
+        ({"reference": "short"}, "reference", "8 to 64 characters"),
         ({"reference": "has space-123"}, "reference", "only letters"),
         ({"amount": "0.99"}, "amount", "at least NOK 1.00"),
         ({"amount": "10.001"}, "amount", "2 decimals"),
@@ -62,9 +62,9 @@ def test_check_create__dkk_minimum_is_one_ore() -> None:
     [
         ("bad ref!", "Reference: not allowed: space, '!' (only letters A-Z and a-z, digits "
                      "and '-')."),
-        ("ABC-123", "Reference: 8 to 50 characters, got 7."),
+        ("ABC-123", "Reference: 8 to 64 characters, got 7."),
         ("ÆØÅ-ref", "Reference: not allowed: 'Æ', 'Ø', 'Å' (only letters A-Z and a-z, digits and "
-                    "'-'); 8 to 50 characters, got 7."),
+                    "'-'); 8 to 64 characters, got 7."),
     ],
 )  # fmt: skip
 def test_check_create__reference_names_what_is_wrong(reference: str, said: str) -> None:
@@ -124,3 +124,27 @@ def test_settings_from_form__custom_names_the_form_fields() -> None:
     assert said.startswith("Fill in Base URL, client_id, client_secret, Ocp-Apim-Subscription-Key.")
     assert "Merchant-Serial-Number (MSN): '12' must be 4-10 digits" in said
     assert "EPAYMENT_LAB_" not in said and "secrets.toml" not in said
+
+
+def test_amount_problem_checks_zero_negative_and_above_what_is_left() -> None:
+    from lib.epayment.models import Money
+    from lib.forms import amount_problem
+
+    left = Money(1000)
+    assert amount_problem(Money(1000), left, "capture") is None
+    assert amount_problem(Money(1), left, "refund") is None
+    assert "negative" in (amount_problem(Money(-500), left, "capture") or "")
+    assert "refund it" in (amount_problem(Money(-500), left, "capture") or "")
+    assert "refuses 0" in (amount_problem(Money(0), left, "capture") or "")
+    assert amount_problem(Money(1001), left, "refund") == (
+        "Amount: NOK 10.01 is more than the NOK 10.00 left to refund."
+    )
+
+
+def test_references_follow_the_spec_in_force_8_to_64() -> None:
+    form = CreateForm(reference="a" * 64)
+    assert "reference" not in check_create(form).errors
+    assert (
+        "8 to 64 characters, got 65"
+        in check_create(CreateForm(reference="a" * 65)).errors["reference"]
+    )
