@@ -112,7 +112,7 @@ def finish(session: IntegrationSession, directory: Path, out: TextIO) -> int:
         generated_at=now,
     )
     pack = write_evidence_pack(exchanges, directory, info=info, now=now)
-    print(summary(findings, len(exchanges), session.recorder.failures), file=out)
+    print(summary(findings, len(exchanges), session.recording_failures), file=out)
     print(f"Findings: {directory / 'findings.json'}\nEvidence pack: {pack}", file=out)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 

@@ -76,6 +76,12 @@ class IntegrationSession:
         return str(server.base_url)
 
     @property
+    def recording_failures(self) -> int:
+        """Exchanges that could not be recorded (the traffic itself was never affected)."""
+        lost = self.proxy.submit_failures if self.proxy is not None else 0
+        return self.recorder.failures + lost
+
+    @property
     def sales_units(self) -> list[Any]:
         return list(self.simulator.sales_units) if self.simulator is not None else []
 
