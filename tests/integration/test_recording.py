@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -79,3 +80,21 @@ def test_webhook_endpoint_that_refuses_deliveries(sim_session) -> None:
     assert not [f for f in findings if f.rule == "webhooks.forged-accepted"]
     probes = [ex for ex in session.exchanges() if ex.operation == "webhook_probe"]
     assert sorted(ex.status or 0 for ex in probes) == [401, 401]
+
+
+def test_a_dropped_connection_is_recorded_without_a_status(sim_session) -> None:
+    session = sim_session()
+    control = SimulatorControl(session.base_url)
+    shop = CarefulShop(session.base_url, UNIT)
+    shop.create("acme-dropped-1")
+    control.approve(UNIT.merchant_serial_number, "acme-dropped-1")
+    control.add_fault({"operation": "capture_payment", "kind": "drop_after"})
+    with contextlib.suppress(requests.ConnectionError):  # captured, but no answer came
+        shop.modify("acme-dropped-1", "capture", 2500, "key-1")
+    assert shop.modify("acme-dropped-1", "capture", 2500, "key-2").status_code == 400
+    session.stop()
+    captures = [ex for ex in session.exchanges() if ex.operation == "capture_payment"]
+    assert [ex.status for ex in captures] == [None, 400]
+    assert "dropped" in (captures[0].error or "")
+    rules = {f.rule for f in session.findings()}
+    assert {"idempotency.new-key-on-retry", "flow.over-capture"} <= rules
