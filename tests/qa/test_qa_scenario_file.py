@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lib.epayment.models import PaymentState
-from lib.qa import SCENARIOS, Outcome, from_simulator
+from lib.qa import SCENARIOS, Outcome, cli, from_simulator
 from lib.qa.scenario_file import ScenarioFileError, load_scenarios, parse_scenarios
 from lib.qa.scenarios import BUILT_IN_FILE
 
@@ -201,3 +202,17 @@ def test_whole_file_problems() -> None:
 def test_a_missing_file_is_a_scenario_file_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioFileError, match="cannot read it"):
         load_scenarios(tmp_path / "nope.toml")
+
+
+def test_the_cli_runs_a_yaml_file_and_refuses_a_bad_one_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s.yaml").write_text(YAML)
+    argv = ["--out", str(tmp_path), "--scenarios", str(tmp_path / "s.yaml"), "--no-pack"]
+    assert cli.main([*argv, "--scenario", "refused"], out=io.StringIO()) == 0
+    (tmp_path / "bad.yaml").write_text(YAML.replace("amount: 300", "amount: lots"))
+    argv[3] = str(tmp_path / "bad.yaml")
+    assert cli.main(argv, out=io.StringIO()) == cli.EXIT_SETUP
+    error = capsys.readouterr().err
+    assert "bad.yaml: 1 problem in the scenario file:" in error
+    assert "bad.yaml:10: scenario 'partial_then_cancel', step 3 (capture): field amount:" in error
