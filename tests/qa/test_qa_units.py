@@ -160,3 +160,24 @@ def test_an_msn_the_simulator_does_not_serve_is_a_setup_error(
 ) -> None:
     assert cli.main(["--out", str(tmp_path), "--msn", "999"]) == cli.EXIT_SETUP
     assert "the simulator's sales units are MSN 123456-123555; not 999" in capsys.readouterr().err
+
+
+def test_the_test_environment_gets_a_run_per_unit_with_its_own_keys(tmp_path: Path) -> None:
+    from lib.qa.batch import test_batch
+
+    guid = "00000000-0000-0000-0000-00000000000{}"
+    secrets = {"epayment": {"system_name": "acme", "units": {
+        msn: {"client_id": guid.format(i), "client_secret": f"s-{i}", "subscription_key": f"k-{i}"}
+        for i, msn in enumerate(("400001", "400002"))
+    }}}  # fmt: skip
+    wanted = [{"msn": "400001", "currency": "NOK"}, {"msn": "400002", "currency": "DKK"}]
+    with Recorder.open(tmp_path / "t.sqlite") as recorder:
+        batch = test_batch(recorder, "4712345678", secrets, {}, wanted)
+    assert batch.target == "test" and batch.watch is None  # no receiver the test env can reach
+    settings = [r.run.settings for r in batch.runs]
+    assert [(s.merchant_serial_number, s.client_secret) for s in settings] == [
+        ("400001", "s-0"), ("400002", "s-1"),
+    ]  # fmt: skip
+    assert {s.base_url for s in settings} == {"https://apitest.vipps.no"}
+    assert {s.system_name for s in settings} == {"acme"}  # the [epayment] table's names kept
+    assert [r.run.context.currency for r in batch.runs] == ["NOK", "DKK"]
