@@ -4,6 +4,7 @@ from lib.qa.actor import ManualStepRequired, SimulatorActor, TestEnvironmentActo
 from lib.qa.context import Context
 from lib.qa.runner import BatteryResult, Outcome, Progress, StepResult, Tap, run_battery
 from lib.qa.scenario import Expect, Observed, Scenario, Step
+from lib.qa.scenario_file import ScenarioFileError, load_scenarios, parse_scenarios
 from lib.qa.scenarios import SCENARIO_NAMES, SCENARIOS, scenario_by_name
 from lib.qa.session import QaRun, from_simulator, simulator_run, test_environment_run
 
@@ -19,6 +20,7 @@ __all__ = [
     "Progress",
     "QaRun",
     "Scenario",
+    "ScenarioFileError",
     "SimulatorActor",
     "Step",
     "StepResult",
@@ -26,6 +28,8 @@ __all__ = [
     "TestEnvironmentActor",
     "UserActor",
     "from_simulator",
+    "load_scenarios",
+    "parse_scenarios",
     "run_battery",
     "scenario_by_name",
     "simulator_run",

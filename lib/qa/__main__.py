@@ -1,4 +1,4 @@
-"""Entry point: `python -m lib.qa --target simulator|test --out DIR [--label X]`."""
+"""Entry point: `python -m lib.qa --target simulator|test --out DIR` (see --help)."""
 
 import sys
 

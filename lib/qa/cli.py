@@ -1,6 +1,4 @@
-"""`python -m lib.qa`: run the QA battery on each sales unit of the simulator or test environment;
-wait for every webhook due; write the evidence pack (and JUnit XML); exit non-zero when a step
-failed or an item the run set out to prove was not shown."""
+"""`python -m lib.qa`: the QA battery on each sales unit; webhooks awaited; pack and JUnit."""
 
 from __future__ import annotations
 
@@ -34,7 +32,10 @@ WEBHOOK_TIMEOUT = 30.0  # seconds the run waits, at most, for the webhook delive
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m lib.qa", description="Verify sales units: run the ePayment QA battery."
+        prog="python -m lib.qa",
+        description="Verify sales units: run the ePayment QA battery.",
+        epilog="Exit 0: every step passed and every item the run set out to prove was shown; "
+        "1: a step failed, an item was not shown or a webhook due did not arrive; 2: setup.",
     )
     add = parser.add_argument
     add("--target", choices=("simulator", "test"), default="simulator")
@@ -43,11 +44,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--scenario", action="append", help="run only this scenario (repeatable)")
     add("--scenarios", type=Path, help="a TOML or YAML file of scenarios to run instead")
     units = parser.add_mutually_exclusive_group()
-    units.add_argument("--msn", action="append", default=[], help="a sales unit (repeatable)")
+    msn_help = "a sales unit's MSN (repeatable); simulator: 123456 NOK, 123457 DKK, 123458 EUR"
+    units.add_argument("--msn", action="append", default=[], help=msn_help)
     units.add_argument("--units", type=Path, help="TOML file of sales units (no secrets in it)")
     add("--junit", type=Path, help="also write JUnit XML here (one test case per step)")
     add("--no-pack", action="store_true", help="keep the log only, no evidence pack (CI)")
-    add("--webhook-timeout", type=float, default=WEBHOOK_TIMEOUT, help="seconds (simulator)")
+    wait_help = f"at most this many seconds for the webhooks due (simulator; {WEBHOOK_TIMEOUT:g})"
+    add("--webhook-timeout", type=float, default=WEBHOOK_TIMEOUT, help=wait_help)
     phone = os.environ.get("EPAYMENT_LAB_TEST_PHONE")
     add("--phone", default=phone, help="test user's phone number for force approve (test)")
     add("--secrets", type=Path, default=Path(".streamlit/secrets.toml"),
@@ -92,6 +95,8 @@ def print_progress(event: Progress, out: TextIO) -> None:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Exit 0 when every step passed and every item the run set out to prove was shown (and
+    every webhook due arrived); 1 otherwise, saying which; 2 when it could not start."""
     args = parse_args(argv)
     label = args.label or f"QA {args.target} {datetime.now(UTC):%Y-%m-%d %H:%M}"
     try:

@@ -1,11 +1,4 @@
-"""Waiting for webhooks: every delivery due for a run's payments, answered and recorded (bounded).
-
-The simulator is the truth of what is due and what was tried: each event in the event log of a
-run's payment, of a type the run's registration asked for, is owed one delivery; its delivery
-attempts (`/_sim/webhooks`) say which were answered 2xx; the run's receiver says which it
-verified and recorded. Deliveries run apart from the API calls, so without this wait a report
-holds however many happened to arrive (issue 13: 0 to 37 over nine runs).
-"""
+"""Waiting for webhooks: every delivery due for a run's payments, answered and recorded."""
 
 from __future__ import annotations
 
@@ -43,7 +36,14 @@ class DeliveryCount:
 
 
 class DeliveryWatch:
-    """`payments` maps each sales unit (MSN) to the run's references on it."""
+    """Bounded waits for a run's webhooks; `payments` maps each MSN to the run's references.
+
+    The simulator is the truth of what is due and what was tried: each event in the event log of a
+    run's payment, of a type the run's registration asked for, is owed one delivery; its delivery
+    attempts (`/_sim/webhooks`) say which were answered 2xx; the run's receiver says which it
+    verified and recorded. Deliveries run apart from the API calls, so without this wait a report
+    holds however many happened to arrive (issue 13: 0 to 37 over nine runs).
+    """
 
     def __init__(self, control: SimulatorControl, receiver: WebhookReceiver) -> None:
         self.control = control

@@ -1,22 +1,4 @@
-"""Scenario files (TOML or YAML; the built-in battery is one): read, check, build Scenarios.
-
-The shape, in TOML (YAML: the same keys)::
-
-    [[scenarios]]
-    name = "partial_capture"           # letters, digits, '-', '_'; unique in the file
-    title = "Partial capture, then cancel"
-    code = "partial"                   # optional tag in each payment's reference
-    proves = ["E5"]                    # optional checklist items it gives evidence for
-    steps = [
-      { do = "create" },               # flow = "QR"..., receipt = true
-      { do = "approve" },              # or reject, expire: the user's part
-      { do = "capture", amount = 250, expect = { status = 200, aggregate = { captured = 250 } } },
-      { do = "cancel", expect = { status = 200 } },
-    ]
-
-Each `do` and its fields are in lib.qa.step_fields.STEP_KINDS. Every problem is reported at
-once, each with its line, scenario, step and field.
-"""
+"""Scenario files (TOML or YAML; the built-in battery is one): read, check, build Scenarios."""
 
 from __future__ import annotations
 
@@ -48,7 +30,25 @@ def file_format(path: Path) -> str:
 
 
 def load_scenarios(path: Path) -> tuple[Scenario, ...]:
-    """The scenarios of a .toml, .yaml or .yml file; ScenarioFileError if any is wrong."""
+    """The scenarios of a .toml, .yaml or .yml file; ScenarioFileError if any is wrong.
+
+    The shape, in TOML (YAML: the same keys)::
+
+        [[scenarios]]
+        name = "partial_capture"           # letters, digits, '-', '_'; unique in the file
+        title = "Partial capture, then cancel"
+        code = "partial"                   # optional tag in each payment's reference
+        proves = ["E4"]                    # optional: checklist items it shows (checked)
+        steps = [
+          { do = "create" },               # flow = "QR"..., receipt = true
+          { do = "approve" },              # or reject, expire: the user's part
+          { do = "capture", amount = 250, expect = { status = 200 } },
+          { do = "cancel", expect = { status = 200 } },
+        ]
+
+    Each `do` and its fields are in lib.qa.step_fields.STEP_KINDS. Every problem is reported at
+    once, each with its line, scenario, step and field.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -1,19 +1,4 @@
-"""The sales units a QA run covers: by MSN (`--msn`) or a units file (`--units`), keys resolved.
-
-A units file names each unit and its market; it holds no secret, so it can be committed::
-
-    [[units]]
-    msn = "123456"
-    name = "Webshop Norway"   # optional
-    currency = "NOK"          # NOK, DKK or EUR (default NOK)
-    client_id = "..."         # optional here: also read like the secrets below
-
-The client secret and subscription key (and a client_id the file leaves out) are read, for
-MSN 123456, from `.streamlit/secrets.toml` `[epayment.units."123456"]`, else from the
-environment (EPAYMENT_LAB_CLIENT_SECRET_123456, EPAYMENT_LAB_SUBSCRIPTION_KEY_123456,
-EPAYMENT_LAB_CLIENT_ID_123456), else from the `[epayment]` keys when its MSN is this one.
-Never from the command line.
-"""
+"""The sales units a QA run covers: by MSN (`--msn`) or a units file (`--units`), keys resolved."""
 
 from __future__ import annotations
 
@@ -60,7 +45,22 @@ class UnitsError(ValueError):
 
 
 def read_units_file(path: Path) -> list[dict[str, str]]:
-    """The `[[units]]` tables of a units file, checked; secrets in it are refused."""
+    """The `[[units]]` tables of a units file, checked; secrets in it are refused.
+
+    A units file names each unit and its market; it holds no secret, so it can be committed::
+
+        [[units]]
+        msn = "123456"
+        name = "Webshop Norway"   # optional
+        currency = "NOK"          # NOK, DKK or EUR (default NOK)
+        client_id = "..."         # optional here: also read like the secrets below
+
+    The client secret and subscription key (and a client_id the file leaves out) are read, for
+    MSN 123456, from `.streamlit/secrets.toml` `[epayment.units."123456"]`, else from the
+    environment (EPAYMENT_LAB_CLIENT_SECRET_123456, EPAYMENT_LAB_SUBSCRIPTION_KEY_123456,
+    EPAYMENT_LAB_CLIENT_ID_123456), else from the `[epayment]` keys when its MSN is this one.
+    Never from the command line.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
