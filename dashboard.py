@@ -35,6 +35,7 @@ page = st.navigation(
             step_page("complete"),
             step_page("status"),
             st.Page("pages/12_webhooks.py", title="Webhooks", icon=":material/webhook:"),
+            st.Page("pages/13_presenter.py", title="Presenter view", icon=":material/co_present:"),
         ],
         "Move the money": [step_page("capture"), step_page("refund"), step_page("cancel")],
         "Evidence": [

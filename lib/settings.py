@@ -65,6 +65,7 @@ class Settings:
     plugin_name: str = ""
     plugin_version: str = ""
     allow_production_writes: bool = False
+    merchant_name: str = ""  # shown to an audience (presenter view); the simulator names its own
 
     def __post_init__(self) -> None:
         # Frozen dataclass: fill derived defaults through object.__setattr__.
@@ -106,7 +107,7 @@ class Settings:
 
         keys = ("client_id", "client_secret", "subscription_key", "merchant_serial_number")
         values: dict[str, Any] = {k: get(k) for k in keys}
-        values.update(target="simulator", base_url=base_url)
+        values.update(target="simulator", base_url=base_url, merchant_name=get("name"))
         values.update(overrides)
         settings = cls(**values)
         settings.validate()

@@ -26,7 +26,7 @@ ACTIONS = (
 QR_MAX_PX = 440
 
 
-def redirect_qr(url: str | None, *, max_px: int = QR_MAX_PX) -> None:
+def redirect_qr(url: str | None, *, max_px: int = QR_MAX_PX, download: bool = True) -> None:
     """The QR at most `max_px` wide and never wider than its column, so nothing beside it is
     drawn over a finder square; the PNG carries its own white quiet zone (4 modules)."""
     if not url:
@@ -34,6 +34,8 @@ def redirect_qr(url: str | None, *, max_px: int = QR_MAX_PX) -> None:
         return
     with st.container(width=max_px, key="complete_qr"):
         st.image(qr_png(url), width="stretch", caption="Scan with the phone's camera")
+    if not download:
+        return
     st.download_button(
         "QR code as SVG", qr_svg(url), "redirect-qr.svg", "image/svg+xml", key="complete_qr_svg"
     )

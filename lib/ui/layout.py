@@ -35,6 +35,11 @@ def _look(state: PaymentState | None) -> tuple[BadgeColor, str, str]:
     return STATE_LOOKS[state] if state is not None else UNKNOWN_LOOK
 
 
+def state_color(state: PaymentState | None) -> str:
+    """The state's colour at heading size (a CSS colour)."""
+    return _look(state)[2]
+
+
 def state_badge(state: PaymentState | None) -> None:
     color, icon, _ = _look(state)
     st.badge(str(state) if state else "no payment", color=color, icon=icon)
