@@ -82,6 +82,7 @@ class StepResult:
     reference: str | None = None  # the scenario's payment after this step
     user: str | None = None  # the user's part this step played ("approve"...), if any
     started_at: datetime | None = None
+    msn: str | None = None  # the sales unit it ran on (a run may cover several)
 
 
 @dataclass
@@ -125,6 +126,7 @@ def run_battery(
             started = datetime.now(UTC)
             res = _run_step(scenario, step, sctx, tap, blocked)
             res.reference, res.user, res.started_at = sctx.reference or None, step.user, started
+            res.msn = ctx.client.settings.merchant_serial_number or None
             if res.outcome in (Outcome.FAILED, Outcome.MANUAL) and blocked is None:
                 blocked = res.outcome
             result.steps.append(res)

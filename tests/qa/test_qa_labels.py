@@ -53,3 +53,9 @@ def test_a_refused_user_action_fails_the_step_with_the_simulators_sentence(sim: 
     message = result.steps[-1].message
     assert message.startswith("SimulatorControlError: The simulator refused to reject payment")
     assert result.steps[1].message.startswith("approve: simulator control plane")
+
+
+def test_each_step_result_names_its_sales_unit(sim: Any) -> None:
+    unit = sim.sales_units[0]
+    result = from_simulator(sim, sales_unit=unit).run([scenario_by_name("user_rejects")])
+    assert {s.msn for s in result.steps} == {unit.merchant_serial_number}
