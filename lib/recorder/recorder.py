@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import getpass
+import os
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,21 +17,38 @@ from typing import Literal
 import pandas as pd
 
 from lib.exchange import Exchange, utc_now
+from lib.recorder.filters import RunFilter
 from lib.recorder.frame import exchanges_to_dataframe
 from lib.recorder.redaction import Redactor
-from lib.recorder.store import Run, Store, open_store
+from lib.recorder.store import Run, Store, default_location, open_store
 
 DEFAULT_PATH = "evidence/epayment-lab.sqlite"
+ENV_PERSON = "EPAYMENT_LAB_PERSON"
+
+
+def default_person() -> str | None:
+    """Who records: `EPAYMENT_LAB_PERSON` when set, else the OS user."""
+    try:
+        return os.environ.get(ENV_PERSON) or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers): nobody to name
+        return None
 
 
 class Recorder:
     """Evidence log. `record()` redacts first, so no secret reaches the store."""
 
     def __init__(
-        self, store: Store, run_label: str | None = None, *, redactor: Redactor | None = None
+        self,
+        store: Store,
+        run_label: str | None = None,
+        *,
+        redactor: Redactor | None = None,
+        person: str | None = None,
     ) -> None:
         self.store = store
         self.redactor = redactor or Redactor()
+        self.person = person or default_person()
+        self.host = socket.gethostname() or None
         # Per recorder and per thread/task: a label set in one session's thread never leaks into
         # exchanges another thread (a webhook receiver, another QA worker) records meanwhile.
         self._step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -39,13 +59,19 @@ class Recorder:
     @classmethod
     def open(
         cls,
-        path: str | Path = DEFAULT_PATH,
+        path: str | Path | None = None,
         run_label: str | None = None,
         *,
         store: Store | None = None,
+        person: str | None = None,
     ) -> Recorder:
-        """A recorder on a SQLite file (or `sqlite:///` URL), starting a new run."""
-        return cls(store if store is not None else open_store(path), run_label)
+        """A recorder starting a new run, on a SQLite file or a `postgresql://` URL.
+
+        Without a path: `EPAYMENT_LAB_DB` when set, else DEFAULT_PATH. `person` is who records
+        (default: `EPAYMENT_LAB_PERSON`, else the OS user); the host is this machine's name.
+        """
+        chosen = store if store is not None else open_store(path or default_location(DEFAULT_PATH))
+        return cls(chosen, run_label, person=person)
 
     # Runs -----------------------------------------------------------------------------------
 
@@ -61,6 +87,8 @@ class Recorder:
             id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
             label=self.redactor.redact_text(label) or f"run {started:%Y-%m-%d %H:%M:%S} UTC",
             started_at=started,
+            person=self.redactor.redact_text(self.person),
+            host=self.host,
         )
         self.store.add_run(run)
         self._run_id = run.id
@@ -68,13 +96,14 @@ class Recorder:
 
     def resume_run(self, run_id: str) -> None:
         """Makes an existing run current again (e.g. after a restart)."""
-        if run_id not in {run.id for run in self.store.runs()}:
+        if self.store.run(run_id) is None:
             raise KeyError(f"No run {run_id!r} in this evidence store.")
         self._run_id = run_id
 
-    def runs(self) -> list[Run]:
-        """Every run in the store, oldest first, with its exchange count."""
-        return self.store.runs()
+    def runs(self, who: RunFilter | None = None) -> list[Run]:
+        """The runs (all, or those of some persons, hosts, targets, MSNs), oldest first,
+        with their exchange counts."""
+        return self.store.runs(who)
 
     def set_run_meta(self, key: str, value: str | None, run_id: str | None = None) -> None:
         """Keeps a note on a run (e.g. a manual checklist comment); None deletes it."""

@@ -1,11 +1,10 @@
-"""SqliteStore: schema, WAL, concurrent writers (threads, processes), survival across restarts."""
+"""SqliteStore specifics: the file, WAL, schema versions (a v1 file migrated), `:memory:`.
+Behaviour shared with PostgreSQL is tested on both in tests/store/."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,38 +13,21 @@ from lib.exchange import Exchange
 from lib.recorder import Recorder, SqliteStore
 from lib.recorder.sqlite_store import SCHEMA_VERSION
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# Runs in a fresh interpreter: writes N exchanges in its own run, prints the run id.
-WRITER = """
-import sys
-from lib.exchange import Exchange
-from lib.recorder import Recorder
-path, label, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-rec = Recorder.open(path, run_label=label)
-rec.add_secret("proc-secret-value", "client_secret")
-for i in range(count):
-    rec.record(Exchange("GET", f"http://sim/{label}/{i}?k=proc-secret-value", "get_payment",
-                        status=200, reference=f"{label}-{i:08d}"))
-rec.set_run_meta("writer", label)
-print(rec.run_id)
+# Schema 1, as the first release wrote it: stores made then must open and gain the new columns.
+V1 = """
+CREATE TABLE runs (id TEXT PRIMARY KEY, label TEXT NOT NULL, started_at TEXT NOT NULL);
+CREATE TABLE exchanges (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT REFERENCES runs(id),
+    started_at TEXT NOT NULL, target TEXT, step TEXT, operation TEXT NOT NULL,
+    method TEXT NOT NULL, url TEXT NOT NULL, request_headers TEXT NOT NULL, request_body TEXT,
+    status INTEGER, response_headers TEXT NOT NULL, response_body TEXT, latency_ms REAL,
+    reference TEXT, idempotency_key TEXT, attempt INTEGER NOT NULL, error TEXT);
+CREATE INDEX ix_exchanges_run ON exchanges(run_id, id);
+CREATE INDEX ix_exchanges_reference ON exchanges(reference);
+CREATE TABLE run_meta (run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL,
+    value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (run_id, key));
+PRAGMA user_version = 1;
 """
-
-
-def _spawn(path: Path, label: str, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), label, str(count)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _finish(proc: subprocess.Popen[str]) -> str:
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    return out.strip()
 
 
 def test_schema_created_with_version_wal_and_parent_dir(tmp_path: Path) -> None:
@@ -56,7 +38,7 @@ def test_schema_created_with_version_wal_and_parent_dir(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"runs", "exchanges", "run_meta"} <= tables
+    assert {"runs", "exchanges", "run_meta", "proofs"} <= tables
     SqliteStore(path).close()  # reopening an existing file is fine
 
 
@@ -68,49 +50,32 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SqliteStore(path)
 
 
-def test_threads_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
-    recorder = Recorder.open(tmp_path / "threads.sqlite", run_label="threads")
-    threads_n, per_thread = 8, 40
-
-    def work(t: int) -> None:
-        for i in range(per_thread):
-            recorder.record(Exchange("GET", f"http://sim/{t}/{i}", "get_payment", status=200))
-
-    threads = [threading.Thread(target=work, args=(t,)) for t in range(threads_n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    urls = {e.url for e in recorder.exchanges()}
-    assert len(urls) == threads_n * per_thread
-    ids = [e.id for e in recorder.exchanges()]
-    assert len(set(ids)) == len(ids)
-    recorder.close()
-
-
-def test_processes_and_threads_write_the_same_file(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite"
-    recorder = Recorder.open(path, run_label="parent")
-    procs = [_spawn(path, f"proc{n}", 60) for n in range(2)]
-    for i in range(60):  # this process writes while the children do
-        recorder.record(Exchange("GET", f"http://sim/parent/{i}", "get_payment", status=200))
-    child_runs = [_finish(proc) for proc in procs]
-    counts = {run.id: run.count for run in recorder.runs()}
-    assert counts[recorder.run_id] == 60
-    assert all(counts[run_id] == 60 for run_id in child_runs)
-    assert recorder.get_run_meta("writer", child_runs[0]) == "proc0"
-    recorder.close()
-
-
-def test_evidence_survives_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "restart.sqlite"
-    run_id = _finish(_spawn(path, "before-restart", 3))  # that interpreter has exited now
-    with Recorder.open(path, run_label="after") as recorder:
-        stored = recorder.exchanges(run_id=run_id)
-        assert [e.reference for e in stored] == [f"before-restart-{i:08d}" for i in range(3)]
-        assert all("proc-secret-value" not in e.url for e in stored)
-        assert [r.label for r in recorder.runs()] == ["before-restart", "after"]
-    assert b"proc-secret-value" not in path.read_bytes()
+def test_a_version_1_file_is_migrated_with_its_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    headers = json.dumps({"Merchant-Serial-Number": "123456"})
+    body = json.dumps({"reference": "acme-order-1001", "redirectUrl": "https://x"})
+    with sqlite3.connect(path) as conn:
+        conn.executescript(V1)
+        conn.execute("INSERT INTO runs VALUES ('r1', 'old run', '2026-01-01T10:00:00+00:00')")
+        conn.execute(
+            "INSERT INTO exchanges (run_id, started_at, target, operation, method, url, "
+            "request_headers, status, response_headers, response_body, reference, attempt) "
+            "VALUES ('r1', '2026-01-01T10:00:01+00:00', 'test', 'create_payment', 'POST', "
+            "'https://apitest.vipps.no/epayment/v1/payments', ?, 201, '{}', ?, "
+            "'acme-order-1001', 1)",
+            (headers, body),
+        )
+    store = SqliteStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    [run] = store.runs()
+    assert (run.label, run.count, run.target, run.msn) == ("old run", 1, "test", "123456")
+    with sqlite3.connect(path) as conn:
+        kinds = {r[0] for r in conn.execute("SELECT kind FROM proofs")}
+        msn = conn.execute("SELECT msn FROM exchanges").fetchone()[0]
+    assert {"E1", "P1", "Q4"} <= kinds and msn == "123456"
+    [exchange] = store.exchanges()
+    assert exchange.reference == "acme-order-1001" and exchange.status == 201
+    store.close()
 
 
 def test_in_memory_store_for_quick_tests() -> None:

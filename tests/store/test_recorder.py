@@ -1,8 +1,7 @@
-"""Recorder behaviour: record and read back, runs, run notes, filters, the DataFrame."""
+"""Recorder behaviour on both stores: record and read back, runs, notes, filters, the DataFrame."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +9,15 @@ import pandas as pd
 import pytest
 
 from lib.exchange import Exchange
-from lib.recorder import COLUMNS, Recorder, Store, open_store, summary
+from lib.recorder import (
+    COLUMNS,
+    PostgresStore,
+    Recorder,
+    SqliteStore,
+    Store,
+    open_store,
+    summary,
+)
 from lib.recorder.frame import dataframe_to_exchanges
 
 
@@ -27,13 +34,6 @@ def _exchange(operation: str = "get_payment", **fields: object) -> Exchange:
     }
     base.update(fields)
     return Exchange(**base)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def recorder(tmp_path: Path) -> Iterator[Recorder]:
-    rec = Recorder.open(tmp_path / "evidence" / "lab.sqlite", run_label="first")
-    yield rec
-    rec.close()
 
 
 def test_record_returns_stored_copy_with_id_and_run(recorder: Recorder) -> None:
@@ -137,8 +137,42 @@ def test_empty_dataframe_has_the_columns(recorder: Recorder) -> None:
 
 def test_open_accepts_sqlite_url_and_refuses_other_urls(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'u.sqlite'}")
-    assert isinstance(store, Store)
+    assert isinstance(store, Store) and isinstance(store, SqliteStore)
     Recorder.open(store=store).record(_exchange())
     assert (tmp_path / "u.sqlite").exists()
-    with pytest.raises(ValueError, match="postgresql"):
-        open_store("postgresql://qa@db/evidence")
+    with pytest.raises(ValueError, match="postgresql://"):
+        open_store("mysql://qa@db/evidence")
+
+
+def test_the_url_chooses_the_backend(location: str) -> None:
+    with Recorder.open(location, run_label="chosen") as rec:
+        expected = PostgresStore if location.startswith("postgresql") else SqliteStore
+        assert isinstance(rec.store, expected)
+        assert rec.record(_exchange()).id is not None
+
+
+def test_open_without_a_path_follows_the_environment(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EPAYMENT_LAB_DB", location)
+    with Recorder.open(run_label="from env") as rec:
+        rec.record(_exchange())
+    with Recorder.open(location, run_label="reader") as reader:
+        assert [r.label for r in reader.runs()] == ["from env", "reader"]
+        assert reader.runs()[0].count == 1
+
+
+def test_exchange__by_id_from_any_run(recorder: Recorder) -> None:
+    first = recorder.record(
+        Exchange("POST", "http://h/epayment/v1/payments", "create_payment", reference="ref-one",
+                 request_headers={"Authorization": "Bearer secret-token-value"}, status=201)
+    )  # fmt: skip
+    recorder.start_run("second")
+    second = recorder.record(Exchange("GET", "http://h/x", "get_payment", reference="ref-two"))
+    assert first.id is not None and second.id is not None
+    found = recorder.exchange(first.id)
+    assert found == recorder.exchanges("all")[0]
+    assert found is not None and found.reference == "ref-one" and found.status == 201
+    assert found.request_headers["Authorization"] == "Bearer «redacted:access_token»"
+    assert recorder.exchange(second.id) is not None
+    assert recorder.exchange(second.id + 100) is None

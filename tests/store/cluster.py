@@ -1,0 +1,106 @@
+"""A throwaway PostgreSQL cluster for tests and benchmarks: Debian's postgresql package
+(installed when missing), initdb and pg_ctl on a free port under a temp dir, stopped after."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+
+# Speed over durability: the cluster lives for one test session or one benchmark.
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
+    return Path(found[-1]).parent if found else None
+
+
+def _version(path: str) -> int:
+    part = Path(path).parts[-3]
+    return int(part) if part.isdigit() else 0
+
+
+def postgresql_bin() -> Path:
+    """The server's programs, installing Debian's postgresql package first when needed."""
+    if (found := _bin_dir()) is not None:
+        return found
+    if os.geteuid() != 0:
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (as root)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
+    # Debian starts a cluster of its own on 5432; ours is separate and that one is not needed.
+    subprocess.run(["pg_ctlcluster", "--help"], capture_output=True, check=False)
+    if (found := _bin_dir()) is None:
+        raise RuntimeError("apt-get install postgresql left no initdb in /usr/lib/postgresql")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Cluster:
+    """`with Cluster() as pg: pg.url` — a superuser `postgres`, trust auth, 127.0.0.1 only."""
+
+    def __init__(self) -> None:
+        self.bin = postgresql_bin()
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="epl-pg-"))
+        self.data = self.dir / "data"
+        # The server refuses to run as root: then it runs as the package's own user.
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if self.user:
+            command = ["runuser", "-u", self.user, "--", *command]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
+    def start(self) -> Cluster:
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--no-sync", "--no-instructions")  # fmt: skip
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {FAST}"
+        log = str(self.dir / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def fresh_schema(self) -> str:
+        """A URL whose tables live in a new, empty schema (a clean store per test, cheaply)."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {name}")
+        return f"{self.url}?options=-csearch_path%3D{name}"
+
+    def fresh_database(self) -> str:
+        name = f"d_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def __enter__(self) -> Cluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
