@@ -6,7 +6,7 @@ PORT ?= 8501
 SIM_PORT ?= 8090
 export EPAYMENT_LAB_SPECS ?= $(abspath ../shared/specs)
 
-.PHONY: run simulator test chromium lint format bench clean venv venv-dev
+.PHONY: run simulator test chromium postgresql lint format bench clean venv venv-dev
 
 # The runtime environment: only requirements.txt.
 $(VENV)/.runtime: requirements.txt
@@ -32,12 +32,16 @@ simulator: $(VENV)/.runtime
 	$(PY) -m simulator --port $(SIM_PORT)
 
 ## test: set up everything the tests need, lint, then run every test
-test: lint chromium
+test: lint chromium postgresql
 	$(PY) -m pytest
 
 ## chromium: Debian's chromium for the browser tests (never a Playwright browser download)
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## postgresql: Debian's postgresql for the store tests (each test session starts its own cluster)
+postgresql:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 ## lint: ruff (lint and format) over everything, mypy over lib/ and simulator/
 lint: $(VENV)/.dev

@@ -38,8 +38,6 @@ def postgresql_bin() -> Path:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
-    # Debian starts a cluster of its own on 5432; ours is separate and that one is not needed.
-    subprocess.run(["pg_ctlcluster", "--help"], capture_output=True, check=False)
     if (found := _bin_dir()) is None:
         raise RuntimeError("apt-get install postgresql left no initdb in /usr/lib/postgresql")
     return found
