@@ -8,7 +8,7 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import load, qa, webhooks, wrk
+from bench import delivery, load, qa, webhooks, wrk
 from bench.server import Target, simulator_process
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
@@ -114,6 +114,12 @@ def main() -> None:
         "--no-webhooks", dest="webhooks", action="store_false", help="skip the webhook comparison"
     )
     parser.add_argument(
+        "--no-delivery",
+        dest="delivery",
+        action="store_false",
+        help="skip the webhook delivery modes comparison (worker process vs server loop)",
+    )
+    parser.add_argument(
         "--no-qa", dest="qa", action="store_false", help="skip the QA battery and exports"
     )
     args = parser.parse_args()
@@ -133,6 +139,10 @@ def main() -> None:
     print(f"target >= {GET_TARGET} GET/s: {verdict} ({get.rate:.0f} GET/s)")
     if hooks_verdict:
         print(hooks_verdict)
+    if args.delivery:  # after the simulator above has stopped: it starts its own, one per block
+        blocks = delivery.run(seconds=max(1, args.seconds // 2))
+        print("\nWebhook delivery modes at ~750 deliveries/s (bench/delivery.py):")
+        print(f"{delivery.table(blocks)}\n{delivery.verdict(blocks)}")
     if args.qa:
         qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
 

@@ -60,17 +60,24 @@ class Latencies:
         return [v for values in self.steps.values() for v in values]
 
 
-async def _flow(session: aiohttp.ClientSession, api: str, headers: dict, out: Latencies) -> None:
+async def _flow(
+    session: aiohttp.ClientSession,
+    api: str,
+    headers: dict,
+    out: Latencies,
+    currency: str = "NOK",
+) -> None:
+    """create -> force approve -> capture: three events, each delivered to every registration."""
     reference = f"bench-wh-{uuid.uuid4().hex[:16]}"
     body = {
-        "amount": {"currency": "NOK", "value": 1000},
+        "amount": {"currency": currency, "value": 1000},
         "paymentMethod": {"type": "WALLET"},
         "reference": reference,
         "userFlow": "WEB_REDIRECT",
         "returnUrl": "https://example.com/return",
         "paymentDescription": "Benchmark",
     }
-    money = {"modificationAmount": {"currency": "NOK", "value": 1000}}
+    money = {"modificationAmount": {"currency": currency, "value": 1000}}
     calls = (
         ("create", f"{api}/payments", body, True, 201),
         ("force approve", f"{api}/test/payments/{reference}/approve", {}, False, 200),
