@@ -1,12 +1,19 @@
-"""Evidence exports (CSV, JSON, Excel, HAR 1.2, curl) to a path, a binary buffer or bytes."""
+"""Evidence exports (CSV, JSON, Excel, HAR 1.2, curl) to a path, a binary buffer or bytes.
+
+Every writer streams: rows come a chunk at a time (from the database for a `Selection`) and go
+straight to the destination, so memory stays flat however long the log is.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,44 +22,62 @@ import xlsxwriter
 
 from lib.exchange import Exchange
 from lib.recorder.curl import to_curl
-from lib.recorder.frame import dataframe_to_exchanges, exchanges_to_dataframe, plain_value
-from lib.recorder.har import to_har
+from lib.recorder.frame import exchanges_to_dataframe
+from lib.recorder.har import har_document_ends, har_entry, to_har
+from lib.recorder.sources import (
+    Exportable,
+    Selection,
+    columns_of,
+    count_of,
+    exchange_chunks,
+    iso,
+    row_chunks,
+)
 from lib.recorder.xlsx import stream_rows
 
-Exportable = pd.DataFrame | Sequence[Exchange]
 Destination = str | os.PathLike[str] | BinaryIO
 
+BIG_SHEET = 50_000  # rows from which an Excel export is written with Zip64 without measuring
 _WIDTHS = {"time": 26, "url": 50, "error": 30, "request_body": 60, "response_body": 60}
 
 __all__ = [
-    "EXPORT_FORMATS", "ExportFormat", "as_dataframe", "as_exchanges", "curl_script",
-    "export_bytes", "to_curl", "to_har", "write_csv", "write_curl", "write_har", "write_json",
-    "write_xlsx",
+    "EXPORT_FORMATS", "ExportFormat", "Exportable", "Selection", "as_dataframe", "as_exchanges",
+    "curl_script", "export_bytes", "to_curl", "to_har", "write_csv", "write_curl", "write_har",
+    "write_json", "write_xlsx",
 ]  # fmt: skip
 
 
 def as_dataframe(data: Exportable) -> pd.DataFrame:
-    return data if isinstance(data, pd.DataFrame) else exchanges_to_dataframe(data)
+    """The whole export as a frame (for small logs: it holds every row)."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    return exchanges_to_dataframe(e for chunk in exchange_chunks(data) for e in chunk)
 
 
 def as_exchanges(data: Exportable) -> list[Exchange]:
-    return dataframe_to_exchanges(data) if isinstance(data, pd.DataFrame) else list(data)
+    return [e for chunk in exchange_chunks(data) for e in chunk]
 
 
-def _emit(dest: Destination, payload: bytes) -> None:
+@contextmanager
+def _opened(dest: Destination) -> Iterator[BinaryIO]:
     if isinstance(dest, str | os.PathLike):
         path = Path(dest)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        with path.open("wb") as out:
+            yield out
     else:
-        dest.write(payload)
+        yield dest
 
 
-def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    if "time" in out.columns and pd.api.types.is_datetime64_any_dtype(out["time"]):
-        out["time"] = [None if pd.isna(t) else t.isoformat() for t in out["time"]]
-    return out
+@contextmanager
+def _text(dest: Destination) -> Iterator[io.TextIOWrapper]:
+    with _opened(dest) as out:
+        wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        try:
+            yield wrapper
+        finally:
+            wrapper.flush()
+            wrapper.detach()  # the caller's buffer stays open
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
@@ -71,55 +96,77 @@ def neutralise_formula(value: Any) -> Any:
 
 def write_csv(data: Exportable, dest: Destination) -> None:
     """UTF-8 CSV, ISO 8601 times, headers and bodies as JSON text; formula-like text neutralised."""
-    frame = _iso_times(as_dataframe(data))
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralise_formula)
-    # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF.
-    _emit(dest, frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8"))
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    with _text(dest) as out:
+        # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF.
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns_of(data))
+        start = _FORMULA_START
+        for rows in row_chunks(data):
+            writer.writerows(
+                [("'" + v if v.__class__ is str and v.startswith(start) else iso(v)) for v in row]
+                for row in rows
+            )
 
 
 def write_json(data: Exportable, dest: Destination) -> None:
     """A JSON array of records (one per exchange), ISO 8601 times, nulls for missing values."""
-    text = json.dumps(_records(_iso_times(as_dataframe(data))), ensure_ascii=False)
-    _emit(dest, text.encode("utf-8"))
+    names = columns_of(data)
+    with _text(dest) as out:
+        out.write("[")
+        first = True
+        for rows in row_chunks(data):
+            records = (json.dumps(dict(zip(names, map(iso, row), strict=True)),
+                                  ensure_ascii=False) for row in rows)  # fmt: skip
+            text = ", ".join(records)
+            if text:
+                out.write(text if first else ", " + text)
+                first = False
+        out.write("]")
 
 
 def write_har(data: Exportable, dest: Destination) -> None:
     """HAR 1.2 for browser developer tools (Network tab: import) and HAR viewers."""
-    _emit(dest, json.dumps(to_har(as_exchanges(data)), ensure_ascii=False).encode())
+    head, tail = har_document_ends()
+    with _text(dest) as out:
+        out.write(head)
+        first = True
+        for chunk in exchange_chunks(data):
+            text = ", ".join(json.dumps(har_entry(e), ensure_ascii=False) for e in chunk)
+            if text:
+                out.write(text if first else ", " + text)
+                first = False
+        out.write(tail)
+
+
+def _curl_block(e: Exchange) -> str:
+    title = " / ".join(str(p) for p in (e.step, e.operation, e.reference) if p)
+    outcome = e.status or e.error
+    return f"# {title} (attempt {e.attempt}, status {outcome})\n{to_curl(e)}"
 
 
 def curl_script(data: Exportable) -> str:
     """Every request as a curl command, with a comment line naming step and operation."""
-    blocks = []
-    for e in as_exchanges(data):
-        title = " / ".join(str(p) for p in (e.step, e.operation, e.reference) if p)
-        outcome = e.status or e.error
-        blocks.append(f"# {title} (attempt {e.attempt}, status {outcome})\n{to_curl(e)}")
-    return "\n\n".join(blocks) + "\n"
+    buffer = io.BytesIO()
+    write_curl(data, buffer)
+    return buffer.getvalue().decode("utf-8")
 
 
 def write_curl(data: Exportable, dest: Destination) -> None:
-    _emit(dest, curl_script(data).encode("utf-8"))
+    with _text(dest) as out:
+        first = True
+        for chunk in exchange_chunks(data):
+            text = "\n\n".join(_curl_block(e) for e in chunk)
+            if text:
+                out.write(text if first else "\n\n" + text)
+                first = False
+        out.write("\n")
 
 
-def _excel_cells(frame: pd.DataFrame) -> list[list[Any]]:
-    """Column-wise Python values: naive UTC datetimes (Excel has no zones), None for missing."""
-    columns: list[list[Any]] = []
-    for name in frame.columns:
-        series = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            if series.dt.tz is not None:
-                series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-            columns.append([None if pd.isna(t) else t.to_pydatetime() for t in series])
-        else:
-            columns.append([plain_value(v) for v in series.tolist()])
-    return columns
+def _excel_value(value: Any) -> Any:
+    # Excel has no time zones: naive UTC (the column's format says "UTC").
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def write_xlsx(data: Exportable, dest: Destination) -> None:
@@ -128,30 +175,39 @@ def write_xlsx(data: Exportable, dest: Destination) -> None:
     xlsxwriter lays out the workbook around the header row; the data rows are written by
     `lib.recorder.xlsx` (several times faster than xlsxwriter's per-cell path on 100,000 rows).
     """
-    frame = as_dataframe(data)
+    if (count := count_of(data)) is None:
+        data = as_exchanges(data)  # a one-pass iterator: the dimension needs the count first
+        count = len(data)
+    columns = columns_of(data)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     skeleton = io.BytesIO()
     with xlsxwriter.Workbook(skeleton, options) as book:
         sheet = book.add_worksheet("exchanges")
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
         stamp = book.add_format({"num_format": 'yyyy-mm-dd hh:mm:ss.000 "UTC"'})
-        for col, name in enumerate(frame.columns):
+        for col, name in enumerate(columns):
             sheet.set_column(col, col, _WIDTHS.get(name, 14), stamp if name == "time" else None)
             sheet.write_string(0, col, str(name), header)
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
-    # Cells are written as data, never formulas: a body starting with "=" stays text.
-    cells = _excel_cells(frame)
+        sheet.autofilter(0, 0, max(count, 1), max(len(columns) - 1, 0))
     target = os.fspath(dest) if isinstance(dest, str | os.PathLike) else dest
     if isinstance(target, str):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    width, count = len(frame.columns), len(frame)
-    # Zip64 only when the sheet may pass 2 GiB (4 bytes a character at worst, plus the tags):
-    # very old Excel versions warn about Zip64 entries.
-    text = sum(len(v) for column in cells for v in column if isinstance(v, str))
-    zip64 = 4 * text + 80 * width * count >= 2**31
-    rows = zip(*cells, strict=True)
+    zip64 = _needs_zip64(data, count, len(columns))
+    # Cells are written as data, never formulas: a body starting with "=" stays text.
+    rows = ([_excel_value(v) for v in row] for rows in row_chunks(data) for row in rows)
+    width = len(columns)
     stream_rows(skeleton, target, rows, width=width, count=count, stamp=stamp.xf_index, zip64=zip64)
+
+
+def _needs_zip64(data: Exportable, count: int, width: int) -> bool:
+    """Zip64 when the sheet may pass 2 GiB (a streamed entry's size is not known ahead): 4 bytes
+    a character at worst, plus the tags. Very old Excel versions warn about Zip64 entries, so a
+    small log is measured first (one more read); a big one gets Zip64 without reading twice."""
+    if count >= BIG_SHEET:
+        return True
+    chars = sum(len(v) for rows in row_chunks(data) for row in rows for v in row if type(v) is str)
+    return 4 * chars + 80 * width * count >= 2**31
 
 
 @dataclass(frozen=True)
@@ -177,7 +233,10 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 
 
 def export_bytes(data: Exportable, fmt: str) -> bytes:
-    """The export as bytes, e.g. for `st.download_button(..., mime=EXPORT_FORMATS[fmt].mime)`."""
+    """The export as bytes, e.g. for `st.download_button(..., mime=EXPORT_FORMATS[fmt].mime)`.
+
+    Bytes are held whole: for big logs write to a file (`EXPORT_FORMATS[fmt].write(data, path)`).
+    """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; choose one of {sorted(EXPORT_FORMATS)}.")
     buffer = io.BytesIO()

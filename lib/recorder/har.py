@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC
 from http import HTTPStatus
@@ -98,6 +99,14 @@ def har_entry(e: Exchange) -> dict[str, Any]:
     if e.error:
         entry["_error"] = e.error
     return entry
+
+
+def har_document_ends() -> tuple[str, str]:
+    """The text of a HAR document before and after its entries (for streaming them)."""
+    text = json.dumps(to_har([]), ensure_ascii=False)
+    marker = '"entries": ['
+    cut = text.index(marker) + len(marker)
+    return text[:cut], text[cut:]
 
 
 def to_har(exchanges: Iterable[Exchange], comment: str = "") -> dict[str, Any]:

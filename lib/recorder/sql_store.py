@@ -146,12 +146,13 @@ class SqlStore:
     def iter_rows(
         self, where: ExchangeFilter | None, columns: Sequence[str], *, chunk: int = CHUNK
     ) -> Iterator[Sequence[Any]]:
-        """Chunks of rows (the named columns, `id` first) by id, each from its own query.
+        """Chunks of rows (the named columns, in that order) by id, each from its own query.
 
         Keyset paging keeps memory constant and transactions short; the highest id at the
         start bounds the walk, so rows written meanwhile do not stretch an export.
         """
-        names = ["id", *(c for c in columns if c != "id")]
+        names = list(columns) if "id" in columns else [*columns, "id"]
+        key = names.index("id")
         condition = (where or ExchangeFilter()).condition()
         with self.engine.connect() as conn:
             top = conn.execute(select(func.max(exchanges.c.id))).scalar()
@@ -166,8 +167,8 @@ class SqlStore:
             rows = self._read(query)
             if not rows:
                 return
-            yield rows
-            last = rows[-1][0]
+            yield rows if len(names) == len(columns) else [row[:-1] for row in rows]
+            last = rows[-1][key]
 
     def count(self, where: ExchangeFilter | None = None) -> int:
         query = select(func.count()).select_from(exchanges)
