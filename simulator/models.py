@@ -118,14 +118,11 @@ class EPaymentBackend:
             if payment.state != "CREATED":
                 self._open.discard((payment.msn, payment.reference))
             for event in payment.events[logged:]:
-                self._publish(payment.msn, event)
-
-    def _publish(self, msn: str, event: dict[str, Any]) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(msn, copy.deepcopy(event))
-            except Exception:  # a broken listener must not break the payment
-                log.exception("payment event listener failed")
+                for listener in list(self._listeners):
+                    try:
+                        listener(payment.msn, copy.deepcopy(event))
+                    except Exception:  # a broken listener must not break the payment
+                        log.exception("payment event listener failed")
 
     # --- lookups, expiry and automatic transitions ---------------------------------------------
 
