@@ -19,11 +19,15 @@ class Inbox:
         self._events: list[ReceivedEvent] = []
         self._seen: set[tuple[str, str]] = set()
 
-    def add(self, delivery: Delivery) -> Delivery:
+    def add(
+        self, delivery: Delivery, on_kept: Callable[[Delivery], None] | None = None
+    ) -> Delivery:
         """Keeps the delivery; an accepted, first-seen event joins `events()`.
 
         The duplicate check is repeated here under the lock, so two concurrent deliveries of
         the same event cannot both become events (the returned copy says which one won).
+        `on_kept` (the recorder) sees the final delivery before any waiter wakes, so whoever
+        waits for an event finds it in the evidence too.
         """
         with self._changed:
             event = delivery.event
@@ -36,6 +40,8 @@ class Inbox:
                         self._seen.add(key)
                     self._events.append(event)
             self._deliveries.append(delivery)
+            if on_kept is not None:
+                on_kept(delivery)
             self._changed.notify_all()
         return delivery
 

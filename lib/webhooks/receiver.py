@@ -198,10 +198,10 @@ class WebhookReceiver:
                 event=event,
                 headers=evidence_headers(headers),  # the signature stays out of UIs too
                 body=body,
-            )
+            ),
+            on_kept=lambda kept: self._record(kept, (time.perf_counter() - started) * 1000),
         )
         logger.info("webhook %s %s -> %s %s", target, delivery.reference, status, verdict.outcome)
-        self._record(delivery, (time.perf_counter() - started) * 1000)
         return delivery
 
     def _respond(

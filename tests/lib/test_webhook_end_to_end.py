@@ -118,7 +118,8 @@ def test_receiver_failing_first__gets_the_retry_with_the_same_body(
     sim: Any,
     sim_settings: Any,
 ) -> None:
-    sim.webhooks.settings.retry_scale = 0.001  # 2 s -> 2 ms; the sim fixture's reset restores it
+    # 2 s -> 2 ms, through the control plane so the delivery worker sees it (reset restores it).
+    control("POST", "/_sim/webhooks/settings", {"retryScale": 0.001})
     with WebhookReceiver(recorder=recorder, fail_first=2) as receiver:
         register_receiver(wclient, receiver, ["epayments.payment.created.v1"])
         ref = create(wclient)
@@ -136,11 +137,15 @@ def test_receiver_failing_first__gets_the_retry_with_the_same_body(
 
 
 def test_burst__1000_events_across_200_payments_none_lost_or_doubled(
-    wclient: EPaymentClient, recorder: Recorder, sim: Any, sim_settings: Any
+    wclient: EPaymentClient,
+    recorder: Recorder,
+    control: Callable[..., Any],
+    sim: Any,
+    sim_settings: Any,
 ) -> None:
     # Driven through the backend (no HTTP for the API side) so the burst is quick; the deliveries
     # still go over real HTTP. Some first attempts fail, so retries interleave with the burst.
-    sim.webhooks.settings.retry_scale = 0.001
+    control("POST", "/_sim/webhooks/settings", {"retryScale": 0.001})
     msn, backend = sim_settings.merchant_serial_number, sim.backend
     with WebhookReceiver(recorder=recorder, fail_first=25) as receiver:
         register_receiver(wclient, receiver)
