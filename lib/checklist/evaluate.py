@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from lib.checklist import endpoints, quality
 from lib.checklist.items import ITEMS, ChecklistItem
@@ -37,6 +37,58 @@ RULES: dict[str, Rule] = {
 
 # Q4's proof is every request: keep the lists a table or a JSON file can show (newest last).
 MAX_IDS, MAX_REFERENCES = 200, 50
+Scope = Literal["fresh", "own", "rehearsal", "log"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a rule found, summed up: counts and the newest examples, not every proving entry.
+
+    A list of entries (`Found.of`) and the store's queries (lib/recorder/checklist_sql.py)
+    give the same summary, so both evaluations share one judgement.
+    """
+
+    hint: str | None  # None: the rule is met
+    count: int = 0
+    references: tuple[str, ...] = ()  # the newest proofs' references (last MAX_REFERENCES)
+    ids: tuple[int, ...] = ()  # the newest proofs' exchange ids (last MAX_IDS)
+    targets: tuple[str, ...] = ()  # in order of first appearance
+    newest: datetime | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.hint is None
+
+    def with_hint(self, hint: str | None) -> Found:
+        return replace(self, hint=hint)
+
+    @classmethod
+    def of(cls, ev: Evidence) -> Found:
+        # In log order (time, then id), whatever order the rule listed them in; references by
+        # their newest proof: the ones a checklist would cite, oldest first.
+        proof = sorted(ev.proof, key=lambda e: (e.ex.started_at, e.ex.id or 0))
+        named = [e.reference for e in reversed(proof) if e.reference]
+        refs = list(dict.fromkeys(named))[:MAX_REFERENCES][::-1]
+        ids = list(dict.fromkeys(e.ex.id for e in proof if e.ex.id is not None))[-MAX_IDS:]
+        return cls(
+            hint=ev.hint,
+            count=len(proof),
+            references=tuple(refs),
+            ids=tuple(ids),
+            targets=tuple(dict.fromkeys(e.ex.target for e in proof)),
+            newest=proof[-1].ex.started_at if proof else None,
+        )
+
+
+class Prover(Protocol):
+    """Runs an item's rule on one scope of the log: the environment's fresh exchanges, all of
+    them, them with the rehearsals (simulator, custom URL), or the whole log."""
+
+    def prove(self, item_id: str, environment: str, scope: Scope) -> Found: ...
+
+    def beyond_rehearsal(self, environment: str) -> bool: ...  # another environment's in it
+
+    def totals(self) -> tuple[int, datetime | None, datetime | None]: ...  # count, first, last
 
 
 class Status(StrEnum):
@@ -140,21 +192,61 @@ def evaluate(
     them together with the simulator's and custom URLs' exchanges (rehearsed). Composite items (a
     partial AND a full capture) are so judged as a whole, from one kind of evidence.
     """
-    comments = manual_comments or {}
-    log = sorted(entries(exchanges), key=lambda e: e.ex.started_at)
     cutoff = now - timedelta(days=max_age_days)
-    scopes = {env: _Scope.of(log, env, cutoff) for env in {i.environment for i in ITEMS}}
-    results = tuple(
-        _judge(item, scopes[item.environment], comments.get(item.id, ""), now) for item in ITEMS
-    )
-    return ChecklistResult(
-        items=results,
-        evaluated_at=now,
-        max_age_days=max_age_days,
-        exchange_count=len(log),
-        first_at=log[0].ex.started_at if log else None,
-        last_at=log[-1].ex.started_at if log else None,
-    )
+    return judge_all(_ListProver(exchanges, cutoff), now, max_age_days, manual_comments)
+
+
+def evaluate_store(
+    store: Any,
+    *,
+    now: datetime,
+    where: Any = None,
+    max_age_days: int = 30,
+    manual_comments: Mapping[str, str] | None = None,
+) -> ChecklistResult:
+    """`evaluate` over a store's evidence, answered by indexed queries (every run, or the runs
+    `where` names: a `lib.recorder.ExchangeFilter` with run_ids and/or who)."""
+    from lib.recorder.checklist_sql import StoreProver  # the recorder imports the rules
+
+    cutoff = now - timedelta(days=max_age_days)
+    return judge_all(StoreProver(store, where, cutoff), now, max_age_days, manual_comments)
+
+
+def judge_all(
+    prover: Prover,
+    now: datetime,
+    max_age_days: int,
+    manual_comments: Mapping[str, str] | None = None,
+) -> ChecklistResult:
+    comments = manual_comments or {}
+    results = tuple(_judge(item, prover, comments.get(item.id, ""), now) for item in ITEMS)
+    count, first, last = prover.totals()
+    return ChecklistResult(results, now, max_age_days, count, first, last)
+
+
+class _ListProver:
+    """The rules run on lists of entries, split once per environment."""
+
+    def __init__(self, exchanges: Iterable[Exchange], cutoff: datetime) -> None:
+        self.log = sorted(entries(exchanges), key=lambda e: e.ex.started_at)
+        self.cutoff = cutoff
+        self._scopes: dict[str, _Scope] = {}
+
+    def _scope(self, environment: str) -> _Scope:
+        if environment not in self._scopes:
+            self._scopes[environment] = _Scope.of(self.log, environment, self.cutoff)
+        return self._scopes[environment]
+
+    def prove(self, item_id: str, environment: str, scope: Scope) -> Found:
+        return Found.of(RULES[item_id](getattr(self._scope(environment), scope)))
+
+    def beyond_rehearsal(self, environment: str) -> bool:
+        return len(self._scope(environment).rehearsal) < len(self.log)
+
+    def totals(self) -> tuple[int, datetime | None, datetime | None]:
+        if not self.log:
+            return 0, None, None
+        return len(self.log), self.log[0].ex.started_at, self.log[-1].ex.started_at
 
 
 @dataclass(frozen=True)
@@ -175,49 +267,44 @@ class _Scope:
         return cls(environment, fresh, own, rehearsal, log)
 
 
-def _judge(item: ChecklistItem, scope: _Scope, comment: str, now: datetime) -> ItemResult:
+def _judge(item: ChecklistItem, prover: Prover, comment: str, now: datetime) -> ItemResult:
     if not item.automatic:
         hint = None if comment else "confirm by hand and add a comment"
         return ItemResult(item, Status.MANUAL, hint=hint, comment=comment)
-    rule, where = RULES[item.id], NAMES[item.environment]
-    if (found := rule(scope.fresh)).met:
+    env, where = item.environment, NAMES[item.environment]
+    if (found := prover.prove(item.id, env, "fresh")).met:
         return _result(item, Status.MET, found, comment, now)
-    if (older := rule(scope.own)).met:
+    if (older := prover.prove(item.id, env, "own")).met:
         hint = f"proven in {where} only by exchanges older than the limit: run it again"
         return _result(item, Status.STALE, older, comment, now, hint)
-    if (rehearsed := rule(scope.rehearsal)).met:
-        shown = words(e.ex.target for e in rehearsed.proof if is_rehearsal(e.ex.target))
+    if (rehearsed := prover.prove(item.id, env, "rehearsal")).met:
+        shown = words(t for t in rehearsed.targets if is_rehearsal(t))
         hint = f"rests on exchanges with {shown}, not evidence for Vipps: run it in {where}"
         return _result(item, Status.REHEARSED, rehearsed, comment, now, hint)
-    if len(scope.rehearsal) < len(scope.log) and (elsewhere := rule(scope.log)).met:
-        shown = words(e.ex.target for e in elsewhere.proof)
+    if prover.beyond_rehearsal(env) and (elsewhere := prover.prove(item.id, env, "log")).met:
+        shown = words(elsewhere.targets)
         hint = f"shown only in {shown}; this item needs {where}"
-        return _result(item, Status.MISSING, Evidence([], hint), comment, now, hint)
+        return _result(item, Status.MISSING, Found(hint), comment, now, hint)
     return _result(item, Status.MISSING, rehearsed, comment, now, rehearsed.hint)
 
 
 def _result(
     item: ChecklistItem,
     status: Status,
-    ev: Evidence,
+    found: Found,
     comment: str,
     now: datetime,
     hint: str | None = None,
 ) -> ItemResult:
-    named = (e.reference for e in ev.proof)
-    refs = list(dict.fromkeys(ref for ref in named if ref))[-MAX_REFERENCES:]
-    ids = list(dict.fromkeys(e.ex.id for e in ev.proof if e.ex.id is not None))[-MAX_IDS:]
-    targets = dict.fromkeys(e.ex.target for e in ev.proof)
-    newest = max((e.ex.started_at for e in ev.proof), default=None)
     return ItemResult(
         item,
         status,
-        references=tuple(refs),
-        exchange_ids=tuple(ids),
-        targets=tuple(targets),
-        newest=newest,
-        age=now - newest if newest else None,
+        references=found.references,
+        exchange_ids=found.ids,
+        targets=found.targets,
+        newest=found.newest,
+        age=now - found.newest if found.newest else None,
         hint=hint,
         comment=comment,
-        proof_count=len(ev.proof),
+        proof_count=found.count,
     )
