@@ -8,7 +8,7 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import delivery, load, qa, webhooks, wrk
+from bench import delivery, integration_checks, load, proxy, qa, webhooks, wrk
 from bench.server import Target, simulator_process
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
@@ -122,6 +122,12 @@ def main() -> None:
     parser.add_argument(
         "--no-qa", dest="qa", action="store_false", help="skip the QA battery and exports"
     )
+    parser.add_argument(
+        "--no-integration",
+        dest="integration",
+        action="store_false",
+        help="skip the proxy's overhead and the integration checks over 100,000 exchanges",
+    )
     args = parser.parse_args()
 
     with simulator_process() as target:
@@ -145,6 +151,9 @@ def main() -> None:
         print(f"{delivery.table(blocks)}\n{delivery.verdict(blocks)}")
     if args.qa:
         qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
+    if args.integration:  # the merchant's own integration: proxy overhead, checks at scale
+        proxy.main([])
+        integration_checks.main([])
 
 
 if __name__ == "__main__":
