@@ -32,7 +32,7 @@ simulator: $(VENV)/.runtime
 	$(PY) -m simulator --port $(SIM_PORT)
 
 ## test: set up everything the tests need, lint, then run every test
-test: lint chromium postgresql
+test: lint chromium postgresql newman
 	$(PY) -m pytest
 
 ## chromium: Debian's chromium for the browser tests (never a Playwright browser download)
@@ -42,6 +42,14 @@ chromium:
 ## postgresql: Debian's postgresql for the store tests (each test session starts its own cluster)
 postgresql:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+## newman: Postman's command-line runner (pinned, from the npm registry) for the collection tests
+NEWMAN_VERSION := 6.2.2
+newman: $(VENV)/node/.newman-$(NEWMAN_VERSION)
+$(VENV)/node/.newman-$(NEWMAN_VERSION):
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node newman@$(NEWMAN_VERSION)
+	touch $@
 
 ## lint: ruff (lint and format) over everything, mypy over lib/ and simulator/
 lint: $(VENV)/.dev
