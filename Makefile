@@ -6,7 +6,7 @@ PORT ?= 8501
 SIM_PORT ?= 8090
 export EPAYMENT_LAB_SPECS ?= $(abspath ../shared/specs)
 
-.PHONY: run simulator test chromium postgresql lint format bench clean venv venv-dev
+.PHONY: run simulator test chromium postgresql newman lint format bench clean venv venv-dev
 
 # The runtime environment: only requirements.txt.
 $(VENV)/.runtime: requirements.txt
