@@ -49,7 +49,8 @@ page = st.navigation(
                 icon=":material/fact_check:",
             ),
         ],
-    }
+    },
+    expanded=True,  # every page listed: collapsed, the later ones hid behind "View more"
 )
 follow_deep_link()
 guarded(page.run)

@@ -35,7 +35,7 @@ def steps_done(
         done.add("capture")
     if aggregate.refunded:
         done.add("refund")
-    if aggregate.cancelled or payment.state is PaymentState.TERMINATED:
+    if aggregate.cancelled or payment.state == PaymentState.TERMINATED:
         done.add("cancel")
     return done
 
@@ -47,7 +47,7 @@ def missing_step(key: str, reference: str | None, payment: Payment | None) -> St
     if not reference:
         return STEP_BY_KEY["create"]
     state = payment.state if payment is not None else None
-    if key == "capture" and state is not PaymentState.AUTHORIZED:
+    if key == "capture" and state != PaymentState.AUTHORIZED:
         return STEP_BY_KEY["complete"]
     if key == "refund" and (payment is None or not payment.aggregate.captured):
         return STEP_BY_KEY["capture"]

@@ -91,7 +91,7 @@ class Move:
 
 def next_moves(payment: Payment | None) -> list[Move]:
     """What the shop can do now: capture what is reserved, refund what was taken, or release."""
-    if payment is None or payment.state is not PaymentState.AUTHORIZED:
+    if payment is None or payment.state != PaymentState.AUTHORIZED:
         return []
     a: Aggregate = payment.aggregate
     moves = []

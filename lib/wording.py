@@ -59,12 +59,12 @@ REFUSED_CANCELS: dict[PaymentState, str] = {
 def cancel_outlook(payment: Payment) -> tuple[str, bool]:
     """What cancelling would do in this state, and whether the API would accept it."""
     state = payment.state
-    if state is PaymentState.CREATED:
+    if state == PaymentState.CREATED:
         return "Not approved yet: cancelling ends the payment as **TERMINATED**.", True
     if state in REFUSED_CANCELS:
         return REFUSED_CANCELS[state], False
     left = payment.aggregate.capturable
-    if state is PaymentState.AUTHORIZED and not left:
+    if state == PaymentState.AUTHORIZED and not left:
         return "Nothing left to release: everything is captured or cancelled.", True
     return (
         f"Cancelling releases everything not captured: **{left}**"

@@ -22,7 +22,8 @@ PHONE = "4712345678"
 # Full screen without developer detail: no sidebar or toolbar, type sized to the screen.
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"] {display: none !important}
+[data-testid="stHeader"], .st-key-presenter [data-testid="stElementToolbar"]
+{display: none !important}
 [data-testid="stMainBlockContainer"] {padding: 1.2rem 2.5rem 1rem; max-width: 100%}
 .st-key-presenter p, .st-key-presenter li {font-size: clamp(1.1rem, 1.35vw, 1.7rem)}
 .st-key-presenter button {min-height: 3.6rem; padding: .4rem 1.6rem}
@@ -127,9 +128,10 @@ def webhooked() -> set[EventName]:
 
 def moves(payment: Payment | None) -> None:
     """Big buttons for the next money move; a refusal in plain words."""
-    for column, move in zip(st.columns(3), next_moves(payment), strict=False):
+    row = st.container(horizontal=True)  # wraps when the labels need more than a line
+    for move in next_moves(payment):
         kind: Literal["primary", "secondary"] = "primary" if move.key == "capture" else "secondary"
-        if column.button(move.label, key=f"presenter_{move.key}", type=kind, width="stretch"):
+        if row.button(move.label, key=f"presenter_{move.key}", type=kind):
             try:
                 move_money(move)
             except EPaymentError as err:

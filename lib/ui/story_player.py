@@ -59,13 +59,9 @@ def perform(act: Act) -> bool:
         approve()
     elif act.key == "wait":
         payment = session.refresh_payment("presenter")
-        if (
-            payment is not None
-            and payment.is_final
-            and payment.state is not PaymentState.AUTHORIZED
-        ):
+        if payment is not None and payment.is_final and payment.state != PaymentState.AUTHORIZED:
             raise RuntimeError(f"The payment ended {payment.state}: the story stops here.")
-        return payment is not None and payment.state is PaymentState.AUTHORIZED
+        return payment is not None and payment.state == PaymentState.AUTHORIZED
     elif act.key in ("capture", "refund"):
         amount = ss.payment.aggregate.capturable if act.key == "capture" else REFUND
         with ss.recorder.step("presenter"):

@@ -39,6 +39,9 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = dict(os.environ, EPAYMENT_LAB_DB=str(tmp_path_factory.mktemp("e2e") / "e2e.sqlite"))
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
+    # No reload while a test runs: a source file saved meanwhile would re-import the modules
+    # under a live session (its stored objects then belong to the old classes).
+    command += ["--server.fileWatcherType", "none"]
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
