@@ -25,7 +25,8 @@ BOXES_JS = """() => {
     ...pick('.st-key-complete_qr img', 'qr'),
     ...pick('.stMarkdownBadge, .state-badge, .presenter-state', 'pill'),
     // The toolbar an element shows on hover (fullscreen, copy) belongs to it: not a button here.
-    ...pick('button:not([data-testid^="stBaseButton-elementToolbar"]), [data-testid="stPageLink-NavLink"]', 'button'),
+    ...pick('button:not([data-testid^="stBaseButton-elementToolbar"])', 'button'),
+    ...pick('[data-testid="stPageLink-NavLink"]', 'button'),
   ];
 }"""
 
