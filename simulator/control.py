@@ -1,4 +1,5 @@
-"""The control plane under /_sim/: health, sales units, payments, reset, clock, actions, faults."""
+"""The control plane under /_sim/: health, sales units, payments, reset, clock, actions, faults,
+adversity."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from simulator import exceptions as ex
+from simulator.adversity import Adversity
 from simulator.faults import Fault, FaultInjector
 from simulator.httputil import json_response, read_json
 from simulator.models import EPaymentBackend
@@ -43,6 +45,7 @@ class ControlPlane:
         self.limiter = limiter
         self.faults = faults
         self.webhooks = webhooks or WebhookDispatcher(WebhookRegistry())
+        self.adversity = Adversity(backend, faults, self.webhooks)
 
     async def health(self, request: web.Request) -> web.Response:
         return json_response(200, {"status": "ok"})
@@ -61,6 +64,7 @@ class ControlPlane:
         self.backend.reset()
         self.limiter.reset()
         self.faults.clear()
+        self.adversity.clear(history=True)
         self.webhooks.reset()
         return json_response(200, {"status": "reset"})
 
@@ -69,6 +73,7 @@ class ControlPlane:
         self.backend.clock.advance(seconds)
         self.backend.sweep()
         self.webhooks.advance(seconds)
+        self.adversity.tick()  # timed approvals count simulated seconds
         return json_response(200, {"offsetSeconds": self.backend.clock.offset})
 
     async def user_action(self, request: web.Request) -> web.Response:
@@ -116,3 +121,16 @@ class ControlPlane:
     async def clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()
         return json_response(200, [])
+
+    async def arm_adversity(self, request: web.Request) -> web.Response:
+        """{"msn", "behaviour", "seconds"?, "count"?}: queued for the next payment the sales
+        unit creates (simulator/adversity.py lists the behaviours)."""
+        armed = self.adversity.arm(await read_json(request, required=True))
+        return json_response(201, armed.to_json())
+
+    async def list_adversity(self, request: web.Request) -> web.Response:
+        return json_response(200, self.adversity.to_json())
+
+    async def clear_adversity(self, request: web.Request) -> web.Response:
+        self.adversity.clear()
+        return json_response(200, self.adversity.to_json())

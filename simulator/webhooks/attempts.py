@@ -64,7 +64,7 @@ class AttemptLog:
             stats.attempts.append(entry)
             stats.total_attempts += 1
             stats.delivered += entry["outcome"] == "delivered"
-            stats.failed_attempts += entry["outcome"] != "delivered"
+            stats.failed_attempts += entry["outcome"] in ("failed", "gave_up")
             stats.gave_up += entry["outcome"] == "gave_up"
             stats.pending -= final
 
@@ -97,7 +97,9 @@ def attempt_entry(
 ) -> dict[str, Any]:
     """One row of GET /_sim/webhooks: when, which event, how it went and when it is tried again."""
     ok = status is not None and 200 <= status < 300
+    adversity = getattr(delivery, "adversity", None)
     return {
+        **({"adversity": adversity} if adversity else {}),
         "time": iso(started),
         "event": delivery.event_type,
         "reference": delivery.payload["reference"],

@@ -17,13 +17,15 @@ from typing import Any
 import aiohttp
 
 from simulator.webhooks.attempts import AttemptLog, attempt_entry, retry_delay
-from simulator.webhooks.registry import Registration, WebhookRegistry, event_type
+from simulator.webhooks.registry import Registration, WebhookRegistry, event_type, new_secret
 from simulator.webhooks.settings import DeliverySettings
+from simulator.webhooks.shaping import FORGED, MARK, REFUSED_FIRST
 from simulator.webhooks.signing import signed_headers
 
 log = logging.getLogger(__name__)
 PAYLOAD_FIELDS = ("reference", "pspReference", "name", "amount", "timestamp")
 USER_AGENT = "epayment-lab-simulator-webhooks"
+REFUSED_NOTE = "refused first on purpose (adversity): the answer was set aside and it is retried"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Delivery:
     event_type: str
     payload: dict[str, Any]
     body: bytes  # serialised once: every attempt sends the same bytes
+    adversity: str | None = None  # what the lab does to this delivery on purpose (shaping.py)
 
 
 def webhook_payload(msn: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +199,7 @@ class DeliveryEngine:
                 task = asyncio.get_running_loop().create_task(self._drain(key, reg, queue))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-            queue.append(Delivery(reg, kind, payload, body))
+            queue.append(Delivery(reg, kind, payload, body, event.get(MARK)))
             self.log.queued(reg.id)
 
     async def _drain(self, key: tuple[str, str], reg: Registration, queue: deque[Delivery]) -> None:
@@ -222,13 +225,20 @@ class DeliveryEngine:
             started = time.time()
             status, error = await self._attempt(delivery)
             duration = time.time() - started
+            if delivery.adversity == FORGED:
+                return self._forged(delivery, started, duration, status, error)
             ok = status is not None and 200 <= status < 300
+            refused = delivery.adversity == REFUSED_FIRST and attempt == 1
+            if refused:  # the answer, whatever it was, is treated as a refusal
+                ok, error = False, REFUSED_NOTE
             delay = None if ok else retry_delay(attempt)
             if delay is not None and waited + delay > self.settings.give_up_seconds:
                 delay = None
             scaled = None if delay is None else delay * self.settings.retry_scale
             next_retry = None if scaled is None else time.time() + scaled
             entry = attempt_entry(delivery, attempt, started, duration, status, error, next_retry)
+            if refused:
+                entry["outcome"] = "failed"
             if self.registry.get(reg.id) is not reg:
                 return False  # deleted (or reset) while this attempt ran: nothing to record
             self.log.record(reg.id, entry, final=scaled is None)
@@ -239,12 +249,23 @@ class DeliveryEngine:
             if self.registry.get(reg.id) is not reg:
                 return False
 
+    def _forged(
+        self, delivery: Delivery, started: float, duration: float, status: int | None, error: Any
+    ) -> bool:
+        """A forged delivery is tried once, never retried: accepted (2xx) or refused."""
+        entry = attempt_entry(delivery, 1, started, duration, status, error, None)
+        entry["outcome"] = "accepted" if status is not None and 200 <= status < 300 else "refused"
+        self.log.record(delivery.registration.id, entry, final=True)
+        return True
+
     async def _attempt(self, delivery: Delivery) -> tuple[int | None, str | None]:
         """One signed POST: (status, None) on an answer, (None, reason) on none in time."""
         reg, timeout = delivery.registration, self.settings.timeout_seconds
         gate = self._gates.setdefault(reg.id, asyncio.Semaphore(self.settings.max_in_flight))
         async with gate:
-            headers = signed_headers(reg.url, reg.secret, delivery.body, time.time())
+            forged = delivery.adversity == FORGED  # signed with a secret nobody registered
+            secret = new_secret() if forged else reg.secret
+            headers = signed_headers(reg.url, secret, delivery.body, time.time())
             headers["Content-Type"] = "application/json"
             assert self._session is not None
             try:

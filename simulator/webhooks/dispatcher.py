@@ -11,6 +11,7 @@ from simulator.webhooks.attempts import AttemptLog
 from simulator.webhooks.loop_delivery import LoopDelivery
 from simulator.webhooks.registry import Registration, WebhookRegistry
 from simulator.webhooks.settings import DELIVERY_MODES, DeliveryMode, DeliverySettings
+from simulator.webhooks.shaping import WebhookShaper
 from simulator.webhooks.worker_link import WorkerDelivery
 
 
@@ -51,6 +52,7 @@ class WebhookDispatcher:
             if mode == "worker"
             else LoopDelivery(registry, self.log, self._settings)
         )
+        self.shaper = WebhookShaper(registry, self._deliver)  # adversity, when armed
 
     # --- the API's and control plane's calls -----------------------------------------------
 
@@ -77,6 +79,7 @@ class WebhookDispatcher:
     def reset(self) -> None:
         """Forget registrations, queued events and attempts; restore the settings."""
         self.registry.clear()
+        self.shaper.clear()
         self.log.forget()
         self._settings = dataclasses.replace(self._initial)
         self.deliverer.reset(self._settings)
@@ -87,6 +90,9 @@ class WebhookDispatcher:
 
     def notify(self, msn: str, event: dict[str, Any]) -> None:
         """The backend listener (any thread, under the backend's lock): O(1), never blocks."""
+        self.shaper.shape(msn, event)
+
+    def _deliver(self, msn: str, event: dict[str, Any]) -> None:
         if self.registry.has_any(msn):
             self.deliverer.notify(msn, event)
 
