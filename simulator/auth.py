@@ -11,7 +11,7 @@ from simulator import exceptions as ex
 from simulator.config import SalesUnit
 from simulator.models import EPaymentBackend
 from simulator.tokens import TokenError
-from simulator.validation import MSN_RE
+from simulator.validation import MSN_RE, is_text
 
 MISSING_KEY = (
     "Access denied due to missing subscription key. "
@@ -175,4 +175,6 @@ def idempotency_key(headers: Mapping[str, str], required: bool) -> str | None:
         raise ex.field_error(
             "Idempotency-Key", "The Idempotency-Key header can be at most 50 characters."
         )
+    if not is_text(key):  # bytes that are no UTF-8 arrive as surrogates; the log could not show it
+        raise ex.field_error("Idempotency-Key", "The Idempotency-Key header is not valid UTF-8.")
     return key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -37,7 +38,19 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
         f"<body><main><h1>ePayment Lab (simulated app)</h1>{body}</main></body></html>"
     )
-    return web.Response(status=status, text=text, content_type="text/html")
+    # backslashreplace: a lone surrogate stored by an in-process caller must not make this a 500
+    raw = text.encode("utf-8", "backslashreplace")
+    return web.Response(status=status, body=raw, content_type="text/html", charset="utf-8")
+
+
+# Printable ASCII stays as sent ('%' too, so the merchant's own escapes are kept as they are).
+URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def location(url: str) -> str:
+    """A returnUrl as a Location header: non-ASCII (and anything unprintable) percent-encoded as
+    UTF-8 (RFC 3987 §3.1), since a header carries ASCII only."""
+    return quote(url, safe=URL_SAFE, errors="backslashreplace")
 
 
 def format_amount(value: int, currency: str) -> str:
@@ -96,7 +109,7 @@ class LandingPage:
         except ex.DomainError:
             return self._result(p, status=409)
         if p.user_flow == "WEB_REDIRECT" and p.return_url:
-            return web.Response(status=303, headers={"Location": p.return_url})
+            return web.Response(status=303, headers={"Location": location(p.return_url)})
         return self._result(p)
 
     def _result(self, p: Payment, status: int = 200) -> web.Response:

@@ -93,7 +93,7 @@ class TokenIssuer:
 
     def _verify_signature(self, token: str) -> TokenClaims:
         parts = token.split(".")
-        if len(parts) != 3:
+        if len(parts) != 3 or not token.isascii():  # a JWT is base64url; compare_digest needs ASCII
             raise TokenError("The access token is not a JWT.")
         signing_input = f"{parts[0]}.{parts[1]}".encode()
         expected = _b64(hmac.new(self._key, signing_input, hashlib.sha256).digest())

@@ -13,6 +13,8 @@ REFERENCE_RE = re.compile(r"^[a-zA-Z0-9-]{8,64}$")
 MSN_RE = re.compile(r"^[0-9]{4,10}$")
 PHONE_RE = re.compile(r"^\d{9,15}$")
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL, C1: no URL (RFC 3986, WHATWG) has them
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 RFC3339_RE = re.compile(
     r"^((?:(\d{4}-\d{2}-\d{2})(T|t)(\d{2}:\d{2}:\d{2}(?:\.\d+)?))(Z|z|([+-](?:2[0-3]|[01][0-9]):[0-5][0-9])))$"
 )
@@ -30,6 +32,34 @@ DESCRIPTION_REASON = (
 )
 MIN_WINDOW_SECONDS = 600
 MAX_WINDOW_SECONDS = 60 * 24 * 3600  # < 60 days (1.8.1; 1.4.1 said 28 days)
+
+
+def is_text(value: str) -> bool:
+    """False for a string holding a lone UTF-16 surrogate (no character, no UTF-8 form)."""
+    return value.isascii() or SURROGATE.search(value) is None
+
+
+def printable(value: str) -> str:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def lone_surrogate_at(value: Any) -> str | None:
+    """The path (`metadata.order`, `receipt.orderLines[0].name`) of a key or string value
+    holding a lone surrogate, or None. Iterative: the parsed body may be deeply nested."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str) and not is_text(item):
+            return path or "body"
+        if isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                where = f"{path}.{key}" if path else key
+                if not is_text(key):
+                    return printable(where)
+                stack.append((where, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in reversed(list(enumerate(item))))
+    return None
 
 
 def _type_name(value: Any) -> str:
@@ -111,12 +141,16 @@ def validate_customer(value: Any) -> dict[str, str] | None:
 
 
 def validate_url(value: Any, name: str) -> str | None:
+    """An absolute URL (the spec: `https://` or a custom scheme), at most 2,500 characters, with
+    no control character. Non-ASCII (an IRI) is kept; it is percent-encoded where it is sent."""
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 2500 or not URL_RE.match(value):
         raise ex.InvalidUrl(
             f"{name} must be an absolute URL (https:// or an app scheme), max 2500."
         )
+    if CONTROL_RE.search(value):
+        raise ex.InvalidUrl(f"{name} must not contain control characters.")
     return value
 
 
