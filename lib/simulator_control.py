@@ -7,12 +7,28 @@ the ePayment API, so these calls are never recorded as evidence.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import quote
 
 import requests
 
 UserAction = str  # "approve" | "reject" | "expire"
+# The simulator's adversity behaviours (simulator/adversity.py, simulator/README.md).
+Behaviour = Literal[
+    "approve",
+    "reject",
+    "never",
+    "approve_after",
+    "capture_503",
+    "capture_dropped",
+    "get_429",
+    "webhook_late",
+    "webhook_twice",
+    "webhook_out_of_order",
+    "webhook_refused_first",
+    "webhook_forged",
+]
+BEHAVIOURS: tuple[str, ...] = get_args(Behaviour)
 
 
 class SimulatorControlError(Exception):
@@ -116,6 +132,34 @@ class SimulatorControl:
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults", what="clear faults")
+
+    # -- adversity: queued for the next payment a sales unit creates ---------------------------
+
+    def arm_adversity(
+        self,
+        msn: str,
+        behaviour: Behaviour,
+        *,
+        seconds: float | None = None,
+        count: int | None = None,
+    ) -> dict[str, Any]:
+        """Queues `behaviour` for the next payment sales unit `msn` creates; it disarms once it
+        fired. `seconds`: approve_after (simulated), webhook_late, webhook_out_of_order (the
+        longest hold), get_429 (Retry-After); `count`: capture_503, capture_dropped, get_429."""
+        body: dict[str, Any] = {"msn": msn, "behaviour": behaviour}
+        if seconds is not None:
+            body["seconds"] = seconds
+        if count is not None:
+            body["count"] = count
+        return self._call("POST", "adversity", json=body, what=f"arm {behaviour}")
+
+    def adversity(self) -> dict[str, list[dict[str, Any]]]:
+        """`{"armed": [...], "fired": [...]}`, each with its behaviour, reference and outcome."""
+        return self._call("GET", "adversity", what="list the adversity queue")
+
+    def clear_adversity(self) -> None:
+        """Disarms everything not fired yet (the fired ones stay listed until reset)."""
+        self._call("DELETE", "adversity", what="clear the adversity queue")
 
     def webhook_settings(self, **changes: Any) -> dict[str, Any]:
         """Reads the delivery settings, or changes them (retryScale, timeoutSeconds, ...)."""

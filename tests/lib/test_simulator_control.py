@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -79,3 +80,31 @@ def test_clock_transitions_faults_and_listing(
     }
     assert sim_control.webhook_attempts()["webhooks"] == []
     assert "retryScale" in sim_control.webhook_settings()
+
+
+def test_adversity__arm_list_fire_clear(
+    client: EPaymentClient, sim_control: SimulatorControl
+) -> None:
+    sim_control.reset()
+    msn = client.settings.merchant_serial_number
+    armed = sim_control.arm_adversity(msn, "get_429", count=2, seconds=3)
+    assert (armed["behaviour"], armed["count"], armed["status"]) == ("get_429", 2, "armed")
+    sim_control.arm_adversity(msn, "reject")
+    ref = _created(client)
+    for _ in range(200):  # the user's rejection comes on a thread of its own
+        if (queue := sim_control.adversity())["fired"]:
+            break
+        time.sleep(0.01)
+    assert [a["behaviour"] for a in queue["armed"]] == ["get_429"]  # waits for 2 GETs
+    assert queue["armed"][0]["reference"] == ref
+    assert queue["fired"][0]["behaviour"] == "reject"
+    sim_control.clear_adversity()
+    assert sim_control.adversity()["armed"] == []
+    assert sim_control.faults() == []
+
+
+def test_adversity__refusal_names_the_field(sim_control: SimulatorControl) -> None:
+    with pytest.raises(SimulatorControlError) as err:
+        sim_control.arm_adversity("123456", "dance")  # type: ignore[arg-type]
+    assert err.value.status == 400
+    assert "arm dance" in str(err.value)
