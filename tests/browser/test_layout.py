@@ -131,3 +131,53 @@ def test_presenter_view_at_projector_and_laptop_size(page, size) -> None:
     assert overlaps(page.evaluate(BOXES_JS)) == []
     page.get_by_role("link", name="Leave").click()
     page.get_by_role("heading", name="1. Setup").wait_for(timeout=WAIT)
+
+
+@pytest.fixture
+def slow_token_server():
+    """A token endpoint that refuses made-up keys after 2 s: time enough to click elsewhere."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            time.sleep(2)
+            body = json.dumps({"error": "invalid_client", "error_description": "made-up keys"})
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_interrupted_key_check_leaves_the_checked_target(page, slow_token_server) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    goto(page, "1. Setup")
+    page.get_by_role("heading", name="1. Setup").wait_for(timeout=WAIT)
+    target = page.locator(".st-key-setup_target")
+    target.get_by_text("Custom URL").click()
+    page.locator(".st-key-setup_base_url_custom input").fill(slow_token_server)
+    for field, value in (("client_id", "made-up"), ("secret", "x"), ("sub_key", "y")):
+        page.locator(f".st-key-setup_{field}_custom input").fill(value)
+    page.locator(".st-key-setup_msn_custom input").fill("123456")
+    click(page, "setup_check")
+    page.wait_for_timeout(250)
+    target.get_by_text("Embedded simulator").click()  # while the check still waits
+    page.wait_for_timeout(3000)  # the slow answer has come and gone
+    settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Embedded simulator").count() == 1
+    assert sidebar.get_by_text("Custom URL").count() == 0
+    see(page, "Active now: Embedded simulator")
+    goto(page, "3. Create payment")
+    click(page, "create_go")
+    see(page, "Current payment:")  # the next create works: no unchecked keys are active
