@@ -258,3 +258,17 @@ def test_an_unexpected_error_is_explained_never_a_traceback(app) -> None:
     at = app(None, reference="epl-broken-state", payment="not a payment")
     assert not at.exception
     assert "Something unexpected went wrong" in " ".join(e.value for e in at.error)
+
+
+def test_cancel_follows_a_payment_approved_meanwhile(
+    app, client, simulator, settings, auto_reruns
+) -> None:
+    created = client.create_payment(amount=1000, return_url="https://example.com/return")
+    at = app(CANCEL, reference=created.reference)
+    assert "ends the payment as **TERMINATED**" in texts(at)
+    assert auto_reruns[-1] == [2.0]  # CREATED: polled like the status page
+    simulator.backend.approve(settings.merchant_serial_number, created.reference)
+    at.run()  # as the panel's next poll
+    assert not unexpected(at)
+    assert "Cancelling releases everything not captured: **NOK 10.00**" in texts(at)
+    assert auto_reruns[-1] == []
