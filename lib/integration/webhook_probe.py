@@ -16,6 +16,7 @@ from lib.integration.operations import WEBHOOK_ATTEMPT, WEBHOOK_PROBE
 from lib.webhooks.signature import sign
 
 FORGED, UNSIGNED = "a forged signature", "no signature"
+ADVERSITY_FORGED = "webhook_forged"  # the simulator's forged delivery (POST /_sim/adversity)
 
 
 def probe_payload(msn: str, reference: str, now: datetime) -> bytes:
@@ -94,20 +95,29 @@ def attempts_as_exchanges(
 
 
 def _attempt_exchange(url: str, attempt: dict[str, Any], target: str) -> Exchange:
+    """A delivery attempt; the simulator's forged one (adversity) counts as a probe, graded by
+    webhooks.forged-accepted. An attempt refused first on purpose keeps the endpoint's real
+    answer, so webhooks.not-acknowledged does not blame the endpoint for it."""
     try:
         started = datetime.fromisoformat(str(attempt.get("time")).replace("Z", "+00:00"))
     except ValueError:
         started = utc_now()
     event = attempt.get("event") or "event"
+    adversity = attempt.get("adversity")
+    if adversity == ADVERSITY_FORGED:
+        step = f"{FORGED} ({event} for a payment nobody approved, armed as adversity)"
+    else:
+        step = f"{event} delivery, attempt {attempt.get('attempt')}: {attempt.get('outcome')}"
+        step += f" (adversity: {adversity})" if adversity else ""
     return Exchange(
         "POST",
         url,
-        WEBHOOK_ATTEMPT,
+        WEBHOOK_PROBE if adversity == ADVERSITY_FORGED else WEBHOOK_ATTEMPT,
         target,
         started_at=started,
         status=attempt.get("status"),
         latency_ms=attempt.get("durationMs"),
         reference=attempt.get("reference"),
         error=attempt.get("error"),
-        step=f"{event} delivery, attempt {attempt.get('attempt')}: {attempt.get('outcome')}",
+        step=step,
     )

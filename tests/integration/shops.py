@@ -148,10 +148,13 @@ class Shop:
         )
         assert answer.status_code == 201, answer.text
 
-    def get(self, reference: str) -> Any:
-        answer = requests.get(
+    def get_answer(self, reference: str) -> requests.Response:
+        return requests.get(
             f"{self.base_url}/epayment/v1/payments/{reference}", headers=self.headers(), timeout=10
         )
+
+    def get(self, reference: str) -> Any:
+        answer = self.get_answer(reference)
         return payment_from(answer.json()) if answer.ok else None
 
     def modify(self, reference: str, action: str, value: int, key: str) -> requests.Response:
@@ -164,12 +167,17 @@ class Shop:
 
 
 class CarefulShop(Shop):
-    """One cached token, all headers, polls as the guidelines say, retries with the same key."""
+    """One cached token, all headers, polls as the guidelines say (and slows down on 429),
+    retries with the same key."""
 
     def wait_until_final(self, reference: str, max_polls: int = 50) -> None:
         time.sleep(5.0 * self.scale)
         for _ in range(max_polls):
-            payment = self.get(reference)
+            answer = self.get_answer(reference)
+            if answer.status_code == 429:  # slow down: Retry-After when given
+                time.sleep(float(answer.headers.get("Retry-After") or 2.0 * self.scale))
+                continue
+            payment = payment_from(answer.json()) if answer.ok else None
             if payment is not None and payment.is_final:
                 return
             time.sleep(2.0 * self.scale)
