@@ -18,6 +18,7 @@ from simulator.httputil import json_response, problem_response
 from simulator.landing import LandingPage
 from simulator.models import EPaymentBackend
 from simulator.observe import ObservedExchange
+from simulator.own_address import CONTROL_PREFIX, check_control_request
 from simulator.ratelimit import RateLimiter
 from simulator.responses import EPaymentResponses
 from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES, WEBHOOK_ROUTES, Route
@@ -84,6 +85,8 @@ def make_middleware(config: SimulatorConfig) -> Callable[..., Awaitable[web.Stre
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
+            if request.path.startswith(CONTROL_PREFIX):
+                check_control_request(request, config.host, config.public_url)
             response = await handler(request)
         except web.HTTPException as exc:
             if exc.status < 400:
