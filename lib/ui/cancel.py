@@ -28,13 +28,14 @@ def cancel_panel(polling: bool) -> None:
     )
     key = session.idempotency_key("cancel")
     call = prepared(ss.client.prepare_cancel_payment, ss.reference, idempotency_key=key)
-    if st.button(
+    clicked = st.button(
         "Cancel the payment",
         key="cancel_go",
         type="primary",
         disabled=not (accepted or anyway) or not call,
         icon=":material/cancel:",
-    ):
+    )
+    if clicked and call is not None:
         result = send_step("cancel", "Cancelling…", call)
         session.refresh_payment()
         if result is not None:
