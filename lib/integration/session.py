@@ -76,6 +76,10 @@ class IntegrationSession:
         return str(server.base_url)
 
     @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    @property
     def recording_failures(self) -> int:
         """Exchanges that could not be recorded (the traffic itself was never affected)."""
         lost = self.proxy.submit_failures if self.proxy is not None else 0
