@@ -31,7 +31,7 @@ def page(tmp_path: Path) -> Iterator[AppTest]:
     at.session_state["recorder"] = Recorder.open(tmp_path / "evidence.sqlite", run_label="app")
     at.run()
     yield at
-    session = at.session_state[KEY] if KEY in at.session_state else None
+    session = at.session_state.get(KEY)
     if session is not None:
         session.stop()
 
