@@ -4,92 +4,133 @@ on the few exchanges that decide it. Counts and the newest examples are the data
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, true
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    MetaData,
+    String,
+    Table,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 
 from lib.checklist import endpoints, quality
 from lib.checklist.evaluate import MAX_IDS, MAX_REFERENCES, Found, Scope
 from lib.checklist.log import Entry, Evidence
 from lib.checklist.targets import REHEARSALS
-from lib.epayment.models import EventName, PaymentState
+from lib.epayment.models import PaymentState
 from lib.recorder.filters import ExchangeFilter
-from lib.recorder.proofs import BITS
+from lib.recorder.proofs import BITS, COMPLETE_MASK
 from lib.recorder.schema import exchanges, proofs, runs
 from lib.recorder.sql_store import SqlStore
 
 p = proofs.c
-WALK = 1_000  # rows per step when walking back for the newest distinct references
+WALK = 1_000  # rows per step when walking a kind in log order
 MAX_WALK = 20_000  # the walk's bound: references this far back are not "newest" anyway
 
 
 class Ask:
-    """One scope's questions on one connection."""
+    """One scope's questions on one connection.
 
-    def __init__(self, conn: Connection, store: SqlStore, scope: ColumnElement[bool]) -> None:
-        self.conn, self.store, self.scope = conn, store, scope
+    Every ordered question is asked per (kind, target), the order of the proofs index, and the
+    answers merged here: an IN list over targets would make the database sort every match.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        store: SqlStore,
+        runs: ColumnElement[bool],
+        targets: tuple[str, ...] | None,
+        since: datetime | None,
+    ) -> None:
+        self.conn, self.store = conn, store
+        self.targets, self.since = targets, since
+        self.base = and_(runs, true() if since is None else p.started_at >= since)
+        self.scope = self.base if targets is None else and_(self.base, p.target.in_(targets))
+        self._temps: list[Table] = []
 
     def _where(self, kinds: Sequence[str], cond: ColumnElement[bool] | None) -> Any:
         return and_(p.kind.in_(kinds), self.scope, true() if cond is None else cond)
 
+    def _streams(self, kinds: Sequence[str], cond: Any) -> list[Any]:
+        """One condition per (kind, target) present: each an index range in log order."""
+        found = []
+        for kind in kinds:
+            for target in self.targets or self._targets_of(kind):
+                found.append(and_(p.kind == kind, p.target == target, self.base,
+                                  true() if cond is None else cond))  # fmt: skip
+        return found
+
+    def _targets_of(self, kind: str) -> list[str]:
+        targets, last = [], ""
+        query = select(func.min(p.target)).where(p.kind == kind)
+        while (target := self.conn.execute(query.where(p.target > last)).scalar()) is not None:
+            targets.append(str(target))
+            last = target
+        return targets
+
+    def _ordered(self, kinds: Sequence[str], cond: Any, limit: int, newest: bool) -> list[Any]:
+        """The first (or newest) `limit` rows over all streams, in log order (or reversed)."""
+        order = (p.started_at, p.exchange_id)
+        rows: list[Any] = []
+        for where in self._streams(kinds, cond):
+            query = select(p.started_at, p.exchange_id, p.target, p.reference).where(where)
+            query = query.order_by(*(c.desc() for c in order) if newest else order)
+            rows += self.conn.execute(query.limit(limit)).all()
+        return sorted(rows, key=lambda r: (r[0], r[1]), reverse=newest)[:limit]
+
     def first(self, kinds: Sequence[str], cond: ColumnElement[bool] | None = None) -> list[int]:
         """The oldest matching exchange's id (in log order), or nothing."""
-        query = select(p.exchange_id).where(self._where(kinds, cond))
-        query = query.order_by(p.started_at, p.exchange_id).limit(1)
-        return [int(i) for i in self.conn.execute(query).scalars()]
+        return [int(r[1]) for r in self._ordered(kinds, cond, 1, newest=False)]
 
     def summary(self, kinds: Sequence[str], cond: ColumnElement[bool] | None = None) -> Found:
         """Count, targets, newest time, newest ids and references of the matching proofs."""
-        where = self._where(kinds, cond)
-        first_seen = func.min(p.started_at)
-        per_target = self.conn.execute(
-            select(p.target, func.count(), first_seen, func.max(p.started_at))
-            .where(where)
-            .group_by(p.target)
-            .order_by(first_seen)
-        ).all()
-        count = sum(int(row[1]) for row in per_target)
+        count = 0
+        for where in self._streams(kinds, cond):
+            count += int(self.conn.execute(select(func.count()).where(where)).scalar_one())
         if not count:
             return Found(None)
-        ids, refs = self._newest(where)
+        newest = self._ordered(kinds, cond, MAX_IDS, newest=True)
         return Found(
             hint=None,
             count=count,
-            references=refs,
-            ids=ids,
-            targets=self._in_log_order(where, per_target),
-            newest=max(row[3] for row in per_target),
+            references=self._references(kinds, cond, newest),
+            ids=tuple(int(r[1]) for r in reversed(newest)),
+            targets=self._in_log_order(kinds, cond),
+            newest=newest[0][0],
         )
 
-    def _in_log_order(self, where: Any, per_target: Sequence[Any]) -> tuple[str, ...]:
-        """Targets by their first proof; two first seen at the same time go by exchange id."""
-        firsts = [row[2] for row in per_target]
+    def _references(self, kinds: Sequence[str], cond: Any, newest: list[Any]) -> tuple[str, ...]:
+        """The newest MAX_REFERENCES distinct references, walking back (at most MAX_WALK rows)
+        when the newest proofs name fewer."""
+        rows, limit = newest, MAX_IDS
+        while True:
+            refs = list(dict.fromkeys(r[3] for r in rows if r[3]))
+            if len(refs) >= MAX_REFERENCES or len(rows) < limit or limit >= MAX_WALK:
+                return tuple(refs[:MAX_REFERENCES][::-1])
+            limit = min(limit * 10, MAX_WALK)
+            rows = self._ordered(kinds, cond, limit, newest=True)
 
-        def key(row: Any) -> tuple[Any, int]:
-            if firsts.count(row[2]) == 1:
-                return row[2], 0
-            query = select(p.exchange_id).where(where, p.target == row[0])
-            first = query.order_by(p.started_at, p.exchange_id).limit(1)
-            return row[2], int(self.conn.execute(first).scalar_one())
-
-        return tuple(str(row[0]) for row in sorted(per_target, key=key))
-
-    def _newest(self, where: Any) -> tuple[tuple[int, ...], tuple[str, ...]]:
-        """The newest MAX_IDS ids; the newest MAX_REFERENCES distinct references, walking back
-        (at most MAX_WALK rows) when the newest proofs name fewer."""
-        order = (p.started_at.desc(), p.exchange_id.desc())
-        query = select(p.exchange_id, p.reference).where(where).order_by(*order)
-        rows = self.conn.execute(query.limit(MAX_IDS)).all()
-        ids = tuple(int(r[0]) for r in reversed(rows))
-        refs = dict.fromkeys(r[1] for r in rows if r[1])
-        read, asked = len(rows), MAX_IDS
-        while len(refs) < MAX_REFERENCES and read == asked and read < MAX_WALK:
-            rows = self.conn.execute(query.offset(read).limit(WALK)).all()
-            refs.update(dict.fromkeys(r[1] for r in rows if r[1]))
-            read, asked = read + len(rows), asked + WALK
-        return ids, tuple(list(refs)[:MAX_REFERENCES][::-1])
+    def _in_log_order(self, kinds: Sequence[str], cond: Any) -> tuple[str, ...]:
+        """Targets by their first proof (time, then exchange id)."""
+        firsts: list[Any] = []
+        for where in self._streams(kinds, cond):
+            query = select(p.started_at, p.exchange_id, p.target).where(where)
+            firsts += self.conn.execute(query.order_by(p.started_at, p.exchange_id).limit(1)).all()
+        return tuple(dict.fromkeys(str(r[2]) for r in sorted(firsts, key=lambda r: (r[0], r[1]))))
 
     def entries(self, ids: Sequence[int]) -> list[Entry]:
         """The deciding exchanges, whole, in log order (a handful at most)."""
@@ -102,6 +143,23 @@ class Ask:
 
     def refs(self, kinds: Sequence[str], cond: ColumnElement[bool] | None = None) -> Any:
         return select(p.reference).where(self._where(kinds, cond), p.reference.is_not(None))
+
+    def kept(self, references: Any) -> ColumnElement[bool]:
+        """`reference IN (...)` over a temporary table filled once, not a subquery the
+        database would run again for every stream."""
+        name = f"epl_refs_{len(self._temps)}"
+        temp = Table(name, MetaData(), Column("reference", String, primary_key=True),
+                     prefixes=["TEMPORARY"])  # fmt: skip
+        temp.create(self.conn)
+        # INTERSECT and GROUP BY already give each reference once; a plain query may not.
+        distinct = references if isinstance(references, CompoundSelect) else references.distinct()
+        self.conn.execute(temp.insert().from_select(["reference"], distinct))
+        self._temps.append(temp)
+        return p.reference.in_(select(temp.c.reference))
+
+    def close(self) -> None:
+        for temp in self._temps:
+            temp.drop(self.conn)
 
 
 Prove = Callable[[Ask], Found]
@@ -139,7 +197,7 @@ def _q1(ask: Ask) -> Found:
     if not ask.first(["WHV"]):
         refused = ask.summary(["WH"])
         return refused.with_hint(ask.words(quality.q1_webhooks, ask.first(["WH"])).hint)
-    both = and_(p.reference.in_(ask.refs(["WHV"])), p.reference.in_(ask.refs(["G"])))
+    both = ask.kept(ask.refs(["WHV"]).intersect(ask.refs(["G"])))
     found = ask.summary(["G", "WHV"], both)
     if found.count:
         return found
@@ -167,7 +225,7 @@ def _every(kind: str, rule: Callable[[Sequence[Entry]], Evidence]) -> Prove:
     """Items every exchange of a kind must pass (Q4, P1): the first that fails decides."""
 
     def prove(ask: Ask) -> Found:
-        if failing := ask.first([kind], p.value.is_not(None)):
+        if failing := ask.first([f"{kind}X"]):
             return ask.words(rule, failing)
         found = ask.summary([kind])
         return found if found.count else ask.words(rule, [])
@@ -177,38 +235,72 @@ def _every(kind: str, rule: Callable[[Sequence[Entry]], Evidence]) -> Prove:
 
 def _p2(ask: Ask) -> Found:
     polled = ask.refs(["G"]).group_by(p.reference).having(func.count() >= 2)
-    found = ask.summary(["G"], p.reference.in_(polled))
+    found = ask.summary(["G"], ask.kept(polled))
     return found if found.count else ask.words(quality.p2_polling, [])
 
 
 def _complete_order(rule: Callable[[Sequence[Entry]], Evidence]) -> Prove:
-    """The first (environment, reference) whose reads show all of COMPLETE_ORDER."""
+    """The first (environment, reference), by first appearance, whose reads show all of
+    COMPLETE_ORDER: found walking the reads in log order until one group is complete, then
+    checking only the groups that started before it."""
 
     def prove(ask: Ask) -> Found:
-        shows = and_(HAS_REF, p.mask != 0)
-        # Only references some read showed CANCELLED can be complete: the rarest, so the fewest.
-        cancelled = ask.refs(["G", "EV"], p.mask.op("&")(BITS[EventName.CANCELLED]) != 0)
-        query = (
-            select(p.target, p.reference)
-            .where(ask._where(["G", "EV"], shows), p.reference.in_(cancelled))
-            .group_by(p.target, p.reference)
-            .having(and_(*(func.max(p.mask.op("&")(bit)) > 0 for bit in BITS.values())))
-            .order_by(func.min(p.started_at), func.min(p.exchange_id))
-            .limit(1)
-        )
-        group = ask.conn.execute(query).first()
+        if not ask.first(["OX"]):  # no read showed a cancel: no order can be complete
+            return ask.words(rule, [])
+        group = _first_complete(ask)
         if group is None:
             return ask.words(rule, [])
-        mine = and_(shows, p.target == group[0], p.reference == group[1])
-        return ask.summary(["G", "EV"], mine)
+        return ask.summary(["O"], and_(p.target == group[0], p.reference == group[1]))
 
     return prove
+
+
+def _first_complete(ask: Ask) -> tuple[str, str] | None:
+    bits: dict[tuple[str, str], int] = {}  # in order of first appearance, as the rule groups
+    streams = [_walk(ask, where) for where in ask._streams(["O"], None)]
+    for n, (_, _, target, reference, mask) in enumerate(heapq.merge(*streams), start=1):
+        key = (target, reference)
+        bits[key] = bits.get(key, 0) | mask
+        if n % WALK == 0 or bits[key] == COMPLETE_MASK:
+            done = [k for k, b in bits.items() if b == COMPLETE_MASK]
+            if done:
+                earlier = list(bits)[: list(bits).index(done[0])]
+                return _complete_among(ask, earlier) or done[0]
+    return None
+
+
+def _walk(ask: Ask, where: Any) -> Iterator[tuple[Any, int, str, str, int]]:
+    """One stream's rows in log order, read WALK at a time (keyset: time, then id)."""
+    columns = (p.started_at, p.exchange_id, p.target, p.reference, p.mask)
+    after: Any = true()
+    while rows := ask.conn.execute(
+        select(*columns).where(where, after).order_by(p.started_at, p.exchange_id).limit(WALK)
+    ).all():
+        yield from (tuple(r) for r in rows)
+        last = rows[-1]
+        after = or_(p.started_at > last[0], and_(p.started_at == last[0], p.exchange_id > last[1]))
+
+
+def _complete_among(ask: Ask, groups: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first of `groups` (in their order) complete over the whole scope, if any."""
+    for start in range(0, len(groups), 500):
+        part = groups[start : start + 500]
+        query = (
+            select(p.target, p.reference)
+            .where(ask._where(["O"], tuple_(p.target, p.reference).in_(part)))
+            .group_by(p.target, p.reference)
+            .having(and_(*(func.max(p.mask.op("&")(bit)) > 0 for bit in BITS.values())))
+        )
+        complete = {(t, r) for t, r in ask.conn.execute(query)}
+        if found := next((g for g in part if g in complete), None):
+            return found
+    return None
 
 
 PROVERS: dict[str, Prove] = {
     "E1": _plain("E1", endpoints.e1_create),
     "E2": _e2,
-    "E3": _plain("EV", endpoints.e3_events, p.value == "list"),
+    "E3": _plain("E3", endpoints.e3_events),
     "E4": _plain("E4", endpoints.e4_cancel),
     "E5": _partial_and_full("E5", endpoints.e5_capture),
     "E6": _partial_and_full("E6", endpoints.e6_refund),
@@ -233,33 +325,56 @@ class StoreProver:
         self.cutoff = cutoff
         self.runs = _run_condition(self.where)
 
-    def _scope(self, environment: str, scope: Scope) -> ColumnElement[bool]:
+    def _ask(self, conn: Connection, environment: str, scope: Scope) -> Ask:
         if scope == "fresh":
-            return and_(self.runs, p.target == environment, p.started_at >= self.cutoff)
+            return Ask(conn, self.store, self.runs, (environment,), self.cutoff)
         if scope == "own":
-            return and_(self.runs, p.target == environment)
+            return Ask(conn, self.store, self.runs, (environment,), None)
         if scope == "rehearsal":
-            return and_(self.runs, p.target.in_((environment, *REHEARSALS)))
-        return self.runs
+            return Ask(conn, self.store, self.runs, (environment, *REHEARSALS), None)
+        return Ask(conn, self.store, self.runs, None, None)
 
     def prove(self, item_id: str, environment: str, scope: Scope) -> Found:
         with self.store.engine.connect() as conn:
-            return PROVERS[item_id](Ask(conn, self.store, self._scope(environment, scope)))
+            ask = self._ask(conn, environment, scope)
+            try:
+                return PROVERS[item_id](ask)
+            finally:
+                ask.close()
+                conn.rollback()
 
     def beyond_rehearsal(self, environment: str) -> bool:
         inside = (environment, *REHEARSALS)
         e = exchanges.c
-        outside = or_(e.target.is_(None), e.target.not_in(inside))
-        query = select(e.id).where(self.where.condition(), outside).limit(1)
         with self.store.engine.connect() as conn:
-            return conn.execute(query).first() is not None
+            if self.where != ExchangeFilter():
+                outside = or_(e.target.is_(None), e.target.not_in(inside))
+                query = select(e.id).where(self.where.condition(), outside).limit(1)
+                return conn.execute(query).first() is not None
+            # Every run: the targets present, one index seek each (a handful).
+            if conn.execute(select(e.id).where(e.target.is_(None)).limit(1)).first():
+                return True
+            last = ""
+            while found := conn.execute(select(func.min(e.target)).where(e.target > last)).scalar():
+                if found not in inside:
+                    return True
+                last = found
+        return False
 
     def totals(self) -> tuple[int, datetime | None, datetime | None]:
+        """Count from the runs' kept counts; first and last time by one index seek each."""
         e = exchanges.c
-        query = select(func.min(e.started_at), func.max(e.started_at))
+        scope = self.where.condition()
+        counted = select(func.coalesce(func.sum(runs.c.exchange_count), 0))
+        if self.where.run_ids is not None:
+            counted = counted.where(runs.c.id.in_(self.where.run_ids))
+        if not self.where.who.empty:
+            counted = counted.where(self.where.who.condition())
         with self.store.engine.connect() as conn:
-            first, last = conn.execute(query.where(self.where.condition())).one()
-        return self.store.count(self.where), first, last
+            first = conn.execute(select(func.min(e.started_at)).where(scope)).scalar()
+            last = conn.execute(select(func.max(e.started_at)).where(scope)).scalar()
+            count = int(conn.execute(counted).scalar_one())
+        return count, first, last
 
 
 def _runs_only(where: ExchangeFilter) -> ExchangeFilter:

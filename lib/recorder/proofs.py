@@ -62,9 +62,16 @@ def _endpoint_proofs(e: Entry) -> list[Proof]:
         )
         if ref and state in FINAL_STATES:
             found.append(Proof("GF", ref, str(state)))
-    if e.ok("get_payment_event_log", 200):  # E3 (a list), Q2 and G2/G3 (events)
+    if e.ok("get_payment_event_log", 200):  # E3 (a list), Q2 (events)
         kind_of_body = "list" if isinstance(e.response, list) else None
         found.append(Proof("EV", ref, kind_of_body, mask_of(quality._order_shows(e))))
+        if kind_of_body:
+            found.append(Proof("E3", ref))
+    shows = mask_of(quality._order_shows(e)) if ref else 0
+    if shows:  # G2/G3: a read showing part of a complete order; OX: the rarest part, a cancel
+        found.append(Proof("O", ref, None, shows))
+        if shows & BITS[EventName.CANCELLED]:
+            found.append(Proof("OX", ref, None, shows))
     if endpoints.e4_cancel([e]).met:
         found.append(Proof("E4", ref))
     return found + _captures_and_refunds(e)
@@ -85,11 +92,16 @@ def _quality_proofs(e: Entry) -> list[Proof]:
         headers = e.ex.request_headers
         absent = [h for h in quality.REQUIRED_HEADERS if not header(headers, h)]
         found.append(Proof("Q4", ref, ", ".join(absent) or None))
+        if absent:  # the first such request fails Q4: found by its own kind, an index range
+            found.append(Proof("Q4X", ref))
     receipt = e.ok("create_payment", 201) and e.req("receipt")
     if receipt or ("/order-management/" in e.ex.url and e.ex.status in (200, 201)):
         found.append(Proof("Q5", ref))
     if e.ok("create_payment", 201) and ref:
-        found.append(Proof("P1", ref, quality.reference_problem(ref)))
+        problem = quality.reference_problem(ref)
+        found.append(Proof("P1", ref, problem))
+        if problem:
+            found.append(Proof("P1X", ref))
     return found
 
 

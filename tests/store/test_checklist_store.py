@@ -104,3 +104,18 @@ def test_a_run_or_a_person_alone(location: str) -> None:
         ):
             listed = evaluate(source.exchanges(), now=NOW)
             _same(listed, evaluate_store(mine.store, now=NOW, where=scope))
+
+
+def test_the_first_started_order_wins_even_when_completed_later(recorder: Recorder) -> None:
+    """Order A starts first but is complete only at the end; order B is complete in between:
+    the rule picks A (first by appearance), and so must the store's walk."""
+    b = LogBuilder()
+    b.get("acme-order-a", "AUTHORIZED", amounts(a=1000))
+    for n in range(30):  # reads of other orders between them
+        b.get(f"acme-order-x{n}", "AUTHORIZED", amounts(a=10))
+    b.events("acme-order-b", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED")
+    for n in range(1200):  # more than one step of the walk
+        b.get(f"acme-order-y{n}", "AUTHORIZED", amounts(a=10, x=10))
+    b.events("acme-order-a", "CAPTURED", "REFUNDED", "CANCELLED")
+    _check(recorder, b.exchanges)
+    assert evaluate_store(recorder.store, now=NOW)["G3"].references == ("acme-order-a",)
