@@ -27,6 +27,14 @@ _STATUS_HINTS: dict[int, str] = {
     429: "too many calls for this reference; wait and retry.",
 }
 
+# The token call carries no reference: its refusals point at the keys or the address.
+_TOKEN_HINTS: dict[int, str] = {
+    401: "check client_id, client_secret and the subscription key (same sales unit).",
+    403: "these keys may not use this API; check the sales unit in the portal.",
+    404: "nothing answers POST /accesstoken/get there: check the base URL (the API's address, "
+    "without a path).",
+}
+
 
 class EPaymentError(Exception):
     """Base error. `str()` is a message a person can act on; the raw evidence is in `exchange`."""
@@ -203,7 +211,10 @@ def _message(operation: str, status: int, problem: dict[str, Any], code: str | N
         text += f": {detail}"
     if fields:
         text += ": " + "; ".join(fields)
-    hint = _HINTS.get(code or "") or _STATUS_HINTS.get(status)
+    if operation == "access_token":
+        hint = _TOKEN_HINTS.get(status)
+    else:
+        hint = _HINTS.get(code or "") or _STATUS_HINTS.get(status)
     if hint is None and status >= 500:
         hint = "the service had a problem; retry later with the same Idempotency-Key."
     return f"{text} — {hint}" if hint else text

@@ -100,3 +100,13 @@ def test_gateway_subscription_key_message_and_non_json_bodies() -> None:
 def test_rate_limited_keeps_retry_after() -> None:
     err = error(429, {"title": "Too Many Requests", "status": 429})
     assert isinstance(err, RateLimitedError) and err.retry_after == 4.0
+
+
+def test_token_refusal__names_the_keys_or_address_never_a_reference() -> None:
+    for status, said in ((401, "client_secret"), (404, "base URL")):
+        err = error_from_response(
+            operation="access_token", status=status, body='{"error": "x"}', retry_after=None
+        )
+        assert said in str(err) and "reference" not in str(err)
+    get = error_from_response(operation="get_payment", status=404, body="{}", retry_after=None)
+    assert "reference" in str(get)
