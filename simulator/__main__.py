@@ -28,6 +28,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-rate-limits", action="store_true", help="for load tests and long QA")
     parser.add_argument("--expiry-seconds", type=float, default=600.0, help="default 600 (10 min)")
     parser.add_argument(
+        "--retention-seconds",
+        type=float,
+        default=24 * 3600.0,
+        help="forget final payments and idempotency records this long after (default a day; inf)",
+    )
+    parser.add_argument(
         "--sales-units",
         type=int,
         default=None,
@@ -58,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         port=args.port,
         rate_limits=not args.no_rate_limits,
         expiry_seconds=args.expiry_seconds,
+        retention_seconds=args.retention_seconds,
         sales_units=default_sales_units(count),
         transition=TransitionPolicy(mode=args.transition),
         public_url=args.public_url,

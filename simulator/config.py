@@ -105,6 +105,9 @@ class SimulatorConfig:
     public_url: str | None = None  # base URL put in redirectUrl (e.g. a LAN address for a phone)
     observer: Callable[[ObservedExchange], None] | None = None
     sweep_interval_seconds: float = 1.0
+    # final payments and idempotency records are forgotten this long after (simulated clock;
+    # math.inf keeps everything): a long-running simulator's memory stays bounded
+    retention_seconds: float = 24 * 3600.0
     max_body_bytes: int = 1024 * 1024
     webhook_timeout_seconds: float = 10.0  # a delivery not answered in time is a failure
     webhook_retry_scale: float = 1.0  # multiplies the retry schedule (0.01: tests and demos)

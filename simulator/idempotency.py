@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ def fingerprint(body: Any) -> str:
 @dataclass
 class Record:
     fingerprint: str
+    written_at: float
     result: Any = None
     error: ProblemError | None = None
 
@@ -28,14 +30,30 @@ class IdempotencyStore:
     """Keyed by (operation, msn, reference-or-None, key). Callers hold the backend lock.
 
     Successes and 4xx are stored (a 4xx is sticky for its key); 5xx are not, so a retry runs again.
-    Records are kept until reset (retention time of the real API is UNCONFIRMED).
+    Records are kept until reset or `expire()` (the real API's retention is UNCONFIRMED).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        self._now = now
         self._records: dict[tuple[str, str, str | None, str], Record] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
 
     def clear(self) -> None:
         self._records.clear()
+
+    def expire(self, written_before: float) -> int:
+        """Forget records written before `written_before`. The dict is in writing order, so
+        this costs what it forgets."""
+        forgotten = 0
+        while self._records:
+            scope, record = next(iter(self._records.items()))
+            if record.written_at >= written_before:
+                break
+            del self._records[scope]
+            forgotten += 1
+        return forgotten
 
     def run(
         self,
@@ -56,7 +74,7 @@ class IdempotencyStore:
             result = operation()
         except ProblemError as exc:
             if 400 <= exc.status < 500:
-                self._records[scope] = Record(fp, error=exc)
+                self._records[scope] = Record(fp, self._now(), error=exc)
             raise
-        self._records[scope] = Record(fp, result=result)
+        self._records[scope] = Record(fp, self._now(), result=result)
         return result

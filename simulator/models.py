@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
+import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from simulator.clock import SimClock
 from simulator.config import DEFAULT_SALES_UNIT, SalesUnit
 from simulator.idempotency import IdempotencyStore
 from simulator.ids import SeededIds
+from simulator.ledger import Ledger
 from simulator.payment_json import control_json, get_payment_json, modification_json
 from simulator.payments import Payment
 from simulator.requests_parsing import (
@@ -28,7 +30,6 @@ from simulator.transitions import TransitionPolicy
 
 log = logging.getLogger(__name__)
 Listener = Callable[[str, dict[str, Any]], None]
-Key = tuple[str, str]  # (msn, reference)
 CONFLICTS: dict[str, type[ex.DomainError]] = {  # the same key sent with another body
     "capture": ex.CaptureIdempotencyConflict,
     "refund": ex.RefundIdempotencyConflict,
@@ -43,6 +44,9 @@ class EPaymentBackend:
     keeps idempotency records, and tells listeners (webhooks hook in there) about every event a
     payment logs. Thread-safe: one re-entrant lock guards all state, so concurrent captures or
     refunds on one payment can never move more money than allowed.
+    Memory is bounded by `retention_seconds` (simulated clock): a final payment (ended, or
+    nothing left to capture or refund) is forgotten that long after it became final, and an
+    idempotency record that long after it was written (the real retention is UNCONFIRMED).
     Not simulated: Express (shipping), CARD and CARD_PASSTHROUGH, receipts beyond a shape check,
     capture/refund deadlines (6100, 6220 by date), 6160/423 "order locked" (operations are atomic).
     """
@@ -57,6 +61,7 @@ class EPaymentBackend:
         token_lifetime_seconds: int = 3600,
         transition: TransitionPolicy | None = None,
         base_url: str = "http://127.0.0.1",
+        retention_seconds: float = math.inf,
     ) -> None:
         self.sales_units = list(sales_units or [DEFAULT_SALES_UNIT])
         self.units_by_msn = {u.merchant_serial_number: u for u in self.sales_units}
@@ -65,16 +70,28 @@ class EPaymentBackend:
         self.clock = clock or SimClock()
         self.expiry_seconds = expiry_seconds
         self.tokens = TokenIssuer(self.clock, token_lifetime_seconds)
-        self._initial_transition = transition or TransitionPolicy()
-        self.transition = dataclasses.replace(self._initial_transition)
         self.base_url = base_url
         self.ids = SeededIds(seed)
+        self.retention_seconds = retention_seconds
         self._lock = threading.RLock()
-        self._payments: dict[Key, Payment] = {}
-        self._open: set[Key] = set()  # CREATED payments: expiry/transition candidates
-        self._by_token: dict[str, Key] = {}
-        self._idem = IdempotencyStore()
+        self._ledger = Ledger(retention_seconds)
+        self._idem = IdempotencyStore(self.clock.now)
         self._listeners: list[Listener] = []
+        self._initial_transition = transition or TransitionPolicy()
+        self.transition = dataclasses.replace(self._initial_transition)
+
+    @property
+    def transition(self) -> TransitionPolicy:
+        return self._transition
+
+    @transition.setter
+    def transition(self, policy: TransitionPolicy) -> None:
+        """A new policy moves the due time of every CREATED payment (after_seconds on or off)."""
+        with self._lock:
+            self._transition = policy
+            now = self.clock.now()
+            for payment in self._ledger.created():
+                self._ledger.schedule(payment, policy, now)
 
     # --- housekeeping ---------------------------------------------------------------------
 
@@ -88,9 +105,7 @@ class EPaymentBackend:
     def reset(self) -> None:
         """Forget payments, idempotency records and tokens; rewind the clock and the seed."""
         with self._lock:
-            self._payments.clear()
-            self._open.clear()
-            self._by_token.clear()
+            self._ledger.clear()
             self._idem.clear()
             self.tokens.reset()
             self.clock.reset()
@@ -115,8 +130,7 @@ class EPaymentBackend:
         try:
             yield payment
         finally:
-            if payment.state != "CREATED":
-                self._open.discard((payment.msn, payment.reference))
+            self._ledger.schedule(payment, self.transition, self.clock.now())
             for event in payment.events[logged:]:
                 for listener in list(self._listeners):
                     try:
@@ -127,7 +141,7 @@ class EPaymentBackend:
     # --- lookups, expiry and automatic transitions ---------------------------------------------
 
     def _find(self, msn: str, reference: str) -> Payment:
-        payment = self._payments.get((msn, reference))
+        payment = self._ledger.get(msn, reference)
         if payment is None:
             raise ex.ReferenceNotFound(f"The reference `{reference}` does not exist for MSN {msn}")
         self._refresh(payment)
@@ -137,11 +151,19 @@ class EPaymentBackend:
         with self._changing(payment):
             payment.refresh(self.transition)
 
-    def sweep(self) -> None:
-        """Expire or progress every open payment whose time has come (the light background task)."""
+    def sweep(self, limit: int | None = None) -> int:
+        """Expire or progress the open payments whose time has come, forget final payments and
+        idempotency records past retention. Only what is due is touched (a heap by due time);
+        with `limit`, at most that many payments, so a caller can yield between batches.
+        Returns how many payments it looked at."""
         with self._lock:
-            for key in list(self._open):
-                self._refresh(self._payments[key])
+            now = self.clock.now()
+            due, looked_at = self._ledger.take_due(now, limit)
+            for payment in due:
+                self._refresh(payment)
+            if math.isfinite(self.retention_seconds):
+                self._idem.expire(now - self.retention_seconds)
+            return looked_at
 
     # --- operations ---------------------------------------------------------------------------
 
@@ -161,14 +183,11 @@ class EPaymentBackend:
 
     def _create(self, unit: SalesUnit, body: Any, key: str) -> dict[str, Any]:
         req = parse_create(body, unit, self.clock.now())
-        where = (unit.merchant_serial_number, req.reference)
-        if where in self._payments:
+        if (unit.merchant_serial_number, req.reference) in self._ledger:
             raise ex.ReferenceExists(f"Reference `{req.reference}` already exists")
         expiry, base_url = self.expiry_seconds, self.base_url
         payment = Payment.open(req, unit, key, self.clock, self.ids, expiry, base_url)
-        self._payments[where] = payment
-        self._open.add(where)
-        self._by_token[payment.landing_token] = where
+        self._ledger.add(payment)
         with self._changing(payment, logged=0):  # CREATED, then perhaps an immediate approval
             payment.refresh(self.transition)
         result: dict[str, Any] = {"reference": req.reference}
@@ -178,7 +197,7 @@ class EPaymentBackend:
 
     def get_payment(self, msn: str, reference: str) -> dict[str, Any]:
         with self._lock:
-            payment = self._payments.get((msn, reference))
+            payment = self._ledger.get(msn, reference)
             if payment is not None:
                 payment.polled()
             return get_payment_json(self._find(msn, reference))
@@ -279,11 +298,9 @@ class EPaymentBackend:
     def payment_for_token(self, token: str) -> Payment | None:
         """The payment behind a redirectUrl token (landing page, QR image), refreshed."""
         with self._lock:
-            key = self._by_token.get(token)
-            if key is None:
-                return None
-            p = self._payments[key]
-            self._refresh(p)
+            p = self._ledger.by_token(token)
+            if p is not None:
+                self._refresh(p)
             return p
 
     # --- the control plane's views ----------------------------------------------------------------
@@ -299,12 +316,15 @@ class EPaymentBackend:
             p = self._find(msn, reference)
             return {**control_json(p, self.base_url), "events": copy.deepcopy(p.events)}
 
-    def list_payments(self, msn: str | None = None) -> list[dict[str, Any]]:
+    def list_payments(
+        self, msn: str | None = None, *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """GET /_sim/payments: oldest first, `limit` of them (all by default) after `offset`."""
         with self._lock:
-            for key in list(self._open):
-                self._refresh(self._payments[key])
-            return [
-                control_json(p, self.base_url)
-                for p in self._payments.values()
-                if msn in (None, p.msn)
-            ]
+            self.sweep()
+            return [control_json(p, self.base_url) for p in self._ledger.page(msn, offset, limit)]
+
+    def count_payments(self, msn: str | None = None) -> int:
+        """How many payments the simulator keeps (of one MSN): the listing's total."""
+        with self._lock:
+            return self._ledger.count(msn)

@@ -13,6 +13,8 @@ from simulator.magic_amounts import DECLINED_AMOUNTS, REFUND_FAILURES, TEST_CARD
 from simulator.requests_parsing import CreateRequest
 from simulator.transitions import TransitionPolicy
 
+ENDED_STATES = ("ABORTED", "EXPIRED", "TERMINATED")
+
 
 @dataclass
 class Payment:
@@ -46,6 +48,7 @@ class Payment:
     polls: int = 0
     card_bin: str | None = None
     sub: str | None = None
+    finished_at: float | None = None  # when it was first seen final (retention counts from it)
     events: list[dict[str, Any]] = field(default_factory=list)
     clock: SimClock = field(default_factory=SimClock, repr=False, compare=False, kw_only=True)
     ids: SeededIds = field(default_factory=SeededIds, repr=False, compare=False, kw_only=True)
@@ -216,6 +219,23 @@ class Payment:
             self._log("EXPIRED", self.value, at=self.expires_at)
         elif transition.due(self.polls, now - self.created_at):
             self._user_approve()
+
+    def next_due(self, transition: TransitionPolicy) -> float | None:
+        """When refresh() would next change it by itself: expiry, or an after_seconds approval
+        (None once it is no longer CREATED)."""
+        if self.state != "CREATED":
+            return None
+        if transition.mode == "after_seconds":
+            return min(self.expires_at, self.created_at + transition.seconds)
+        return self.expires_at
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing can change it any more: ended before approval, or authorized with nothing
+        left to capture, cancel or refund."""
+        if self.state in ENDED_STATES:
+            return True
+        return self.state == "AUTHORIZED" and self.capturable == 0 and self.refundable == 0
 
     def polled(self) -> None:
         """A GET of this payment (the after_polls transition counts them)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 
 from simulator.clock import SimClock
 from simulator.exceptions import TooManyRequests
@@ -24,12 +24,14 @@ class RateLimiter:
     """Sliding one-minute window per (operation, reference, MSN or subscription key).
 
     Limits are per endpoint (as the docs' table lists them), counted on the simulated clock.
+    Windows are kept in order of their last hit, so prune() forgets the quiet ones at the cost
+    of what it forgets (memory stays bounded under a load test's ever-new references).
     """
 
     def __init__(self, clock: SimClock, enabled: bool = True) -> None:
         self.enabled = enabled
         self._clock = clock
-        self._hits: dict[tuple[str, str, str], deque[float]] = {}
+        self._hits: OrderedDict[tuple[str, str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def reset(self) -> None:
@@ -43,7 +45,9 @@ class RateLimiter:
             return
         now = self._clock.now()
         with self._lock:
-            hits = self._hits.setdefault((operation, reference, scope), deque())
+            key = (operation, reference, scope)
+            hits = self._hits.setdefault(key, deque())
+            self._hits.move_to_end(key)
             while hits and hits[0] <= now - WINDOW_SECONDS:
                 hits.popleft()
             if len(hits) >= limit:
@@ -54,3 +58,19 @@ class RateLimiter:
                     retry_after,
                 )
             hits.append(now)
+
+    def prune(self) -> int:
+        """Forget the windows with no hit in the last minute; returns how many."""
+        horizon = self._clock.now() - WINDOW_SECONDS
+        forgotten = 0
+        with self._lock:
+            while self._hits:
+                key, hits = next(iter(self._hits.items()))
+                if hits and hits[-1] > horizon:
+                    break
+                del self._hits[key]
+                forgotten += 1
+        return forgotten
+
+    def __len__(self) -> int:
+        return len(self._hits)

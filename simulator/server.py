@@ -18,6 +18,7 @@ from simulator.ratelimit import RateLimiter
 from simulator.webhooks import DeliverySettings, WebhookDispatcher, WebhookRegistry
 
 __all__ = ["ObservedExchange", "SimulatorServer"]
+SWEEP_BATCH = 500  # payments per turn of the sweep: ~1 ms of work, then the loop answers others
 
 
 class SimulatorServer:
@@ -31,6 +32,7 @@ class SimulatorServer:
             expiry_seconds=self.config.expiry_seconds,
             token_lifetime_seconds=self.config.token_lifetime_seconds,
             transition=self.config.transition,
+            retention_seconds=self.config.retention_seconds,
         )
         self.limiter = RateLimiter(self.backend.clock, enabled=self.config.rate_limits)
         self.faults = FaultInjector()
@@ -141,7 +143,12 @@ class SimulatorServer:
             await runner.cleanup()
 
     async def _sweep(self) -> None:
-        """Expire payments nobody looks at (and progress timed transitions) in the background."""
+        """Expire payments nobody looks at, progress timed transitions, forget what is past
+        retention, in the background. It touches only what is due, in batches, and lets the
+        requests waiting on this loop in between (10,000 payments expiring at once must not
+        stall an answer)."""
         while True:
             await asyncio.sleep(self.config.sweep_interval_seconds)
-            self.backend.sweep()
+            while self.backend.sweep(limit=SWEEP_BATCH) == SWEEP_BATCH:
+                await asyncio.sleep(0)
+            self.limiter.prune()
