@@ -21,6 +21,7 @@ import pandas as pd
 import xlsxwriter
 
 from lib.exchange import Exchange
+from lib.recorder.csv_sql import csv_lines
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import exchanges_to_dataframe
 from lib.recorder.har import har_document_ends, har_entry, to_har
@@ -100,6 +101,10 @@ def write_csv(data: Exportable, dest: Destination) -> None:
         # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF.
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns_of(data))
+        if isinstance(data, Selection):  # the database writes the cells (lib/recorder/csv_sql.py)
+            for lines in csv_lines(data.store, data.where, data.chunk):
+                out.write(lines)
+            return
         start = _FORMULA_START
         for rows in row_chunks(data):
             writer.writerows(

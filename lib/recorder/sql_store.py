@@ -144,22 +144,26 @@ class SqlStore:
                 yield to_exchange(row._mapping)
 
     def iter_rows(
-        self, where: ExchangeFilter | None, columns: Sequence[str], *, chunk: int = CHUNK
+        self, where: ExchangeFilter | None, columns: Sequence[Any], *, chunk: int = CHUNK
     ) -> Iterator[Sequence[Any]]:
-        """Chunks of rows (the named columns, in that order) by id, each from its own query.
+        """Chunks of rows (the named columns or SQL expressions, in that order) by id, each
+        from its own query.
 
         Keyset paging keeps memory constant and transactions short; the highest id at the
         start bounds the walk, so rows written meanwhile do not stretch an export.
         """
-        names = list(columns) if "id" in columns else [*columns, "id"]
-        key = names.index("id")
+        selected = [exchanges.c[c] if isinstance(c, str) else c for c in columns]
+        extra = "id" not in columns
+        if extra:
+            selected.append(exchanges.c.id)
+        key = len(selected) - 1 if extra else list(columns).index("id")
         condition = (where or ExchangeFilter()).condition()
         with self.engine.connect() as conn:
             top = conn.execute(select(func.max(exchanges.c.id))).scalar()
         last = 0
         while top is not None and last < top:
             query = (
-                select(*(exchanges.c[n] for n in names))
+                select(*selected)
                 .where(condition, exchanges.c.id > last, exchanges.c.id <= top)
                 .order_by(exchanges.c.id)
                 .limit(chunk)
@@ -167,7 +171,7 @@ class SqlStore:
             rows = self._read(query)
             if not rows:
                 return
-            yield rows if len(names) == len(columns) else [row[:-1] for row in rows]
+            yield [row[:-1] for row in rows] if extra else rows
             last = rows[-1][key]
 
     def count(self, where: ExchangeFilter | None = None) -> int:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from lib.exchange import Exchange
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from lib.recorder.filters import ExchangeFilter, Page, RunFilter
     from lib.recorder.sql_store import SidebarFacts, SqlStore
 
@@ -35,6 +37,8 @@ class Run:
 @runtime_checkable
 class Store(Protocol):
     """Where redacted exchanges live. Implementations must be safe for concurrent writers."""
+
+    engine: Engine  # SQLAlchemy: exports and the checklist ask it their own questions
 
     def add_run(self, run: Run) -> None: ...
 
@@ -62,8 +66,10 @@ class Store(Protocol):
         ...
 
     def iter_rows(
-        self, where: ExchangeFilter | None, columns: Sequence[str], *, chunk: int = ...
-    ) -> Iterator[Sequence[Any]]: ...
+        self, where: ExchangeFilter | None, columns: Sequence[Any], *, chunk: int = ...
+    ) -> Iterator[Sequence[Any]]:
+        """Chunks of rows: column names or SQL expressions over the exchanges table."""
+        ...
 
     def count(self, where: ExchangeFilter | None = None) -> int: ...
 

@@ -68,3 +68,23 @@ def test_store_is_read_in_chunks_of_the_asked_size(recorder: Recorder) -> None:
     _record(recorder, 10)
     sizes = [len(rows) for rows in recorder.store.iter_rows(None, ["id", "url"], chunk=4)]
     assert sizes == [4, 4, 2]
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "\nLF",
+           'a "quoted", text', "two\r\nlines", "", " lead", "ødegård ✓", "'already"]  # fmt: skip
+
+
+def test_selection_csv_written_by_the_database_equals_pythons_csv(recorder: Recorder) -> None:
+    """csv_sql.py quotes and neutralises in SQL: byte for byte what csv.writer writes."""
+    for n, value in enumerate(HOSTILE):
+        recorder.record(Exchange(
+            "POST", f"http://sim/{value}", value or "op", step=value, reference=value,
+            idempotency_key=value, error=value or None, request_body=value,
+            response_body=value, request_headers={"X-Value": value}, status=[None, 200, 500][n % 3],
+            latency_ms=[None, 0.1, 1e-7, 12.0, 1234567.891][n % 5], attempt=n + 1,
+        ))  # fmt: skip
+    selection = Selection(recorder.store, chunk=4)
+    assert export_bytes(selection, "csv") == export_bytes(recorder.exchanges(), "csv")
+    rows = list(csv.reader(io.StringIO(export_bytes(selection, "csv").decode(), newline="")))
+    assert [r[2] for r in rows[1:]] == [("'" + v if v[:1] in "=+-@\t\r\n" and v else v)
+                                        for v in HOSTILE]  # fmt: skip
