@@ -5,6 +5,7 @@ import streamlit as st
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_outcome
 from lib.ui.layout import next_step, step_header
+from lib.ui.postman import downloads, imported_settings
 from lib.ui.setup import TARGETS, active_banner, check_keys, keys_form
 from lib.ui.sidebar import TARGET_LABELS
 
@@ -32,9 +33,9 @@ if target == "test":
         "Or put them in .streamlit/secrets.toml (see secrets.toml.example) and restart."
     )
 base = ss.sim_settings if target == "simulator" and ss.sim_settings else current
-new = keys_form(target, base)
+new = keys_form(target, base) or imported_settings(target)
 if new is not None:
-    check_keys(new)
+    check_keys(new)  # imported or typed: active only once a token proves them
 if ss.get("setup_not_saved"):
     st.warning(ss.setup_not_saved, icon=":material/undo:")
 elif "setup" in ss.marks:
@@ -43,4 +44,5 @@ elif "setup" in ss.marks:
         icon=":material/verified_user:",
     )
 show_outcome("setup", ss.client.prepare_access_token())  # the call the check makes
+downloads(ss.sim_settings, ss.recorder)
 next_step("setup")
