@@ -48,6 +48,11 @@ page = st.navigation(
                 title="Verify a sales unit",
                 icon=":material/fact_check:",
             ),
+            st.Page(
+                "pages/14_your_integration.py",
+                title="Your integration",
+                icon=":material/integration_instructions:",
+            ),
         ],
     },
     expanded=True,  # every page listed: collapsed, the later ones hid behind "View more"

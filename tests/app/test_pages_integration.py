@@ -104,3 +104,9 @@ def test_stop__results_stay(page: AppTest) -> None:
         assert "checklist.json" in pack.namelist()
     assert name.endswith(".zip")
     assert "headers.vipps-system" in {f["rule"] for f in findings}
+
+
+def test_the_page_is_in_the_dashboards_navigation(app) -> None:
+    at = app("pages/14_your_integration.py")  # switch_page fails for a page not registered
+    assert not unexpected(at)
+    assert "Your integration" in texts(at)
