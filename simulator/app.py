@@ -21,6 +21,7 @@ from simulator.observe import ObservedExchange
 from simulator.own_address import CONTROL_PREFIX, check_control_request
 from simulator.ratelimit import RateLimiter
 from simulator.responses import EPaymentResponses
+from simulator.timeouts import read_body
 from simulator.urls import API_ROUTES, CONTROL_ROUTES, LANDING_ROUTES, WEBHOOK_ROUTES, Route
 from simulator.webhooks import WebhookDispatcher, WebhookRegistry
 from simulator.webhooks.api import WebhookResponses
@@ -63,6 +64,10 @@ def with_faults(operation: str, handler: Handler, faults: FaultInjector) -> Hand
 
 
 def _render(exc: BaseException, request: web.Request) -> web.StreamResponse:
+    if isinstance(exc, ex.RequestTimeout):  # the rest of that body is not awaited
+        response = problem_response(exc, request.path)
+        response.force_close()
+        return response
     if isinstance(exc, ex.ProblemError):
         return problem_response(exc, request.path)
     if isinstance(exc, JsonError):
@@ -87,6 +92,7 @@ def make_middleware(config: SimulatorConfig) -> Callable[..., Awaitable[web.Stre
         try:
             if request.path.startswith(CONTROL_PREFIX):
                 check_control_request(request, config.host, config.public_url)
+            await read_body(request, config.body_timeout_seconds)
             response = await handler(request)
         except web.HTTPException as exc:
             if exc.status < 400:

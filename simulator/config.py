@@ -109,6 +109,10 @@ class SimulatorConfig:
     # math.inf keeps everything): a long-running simulator's memory stays bounded
     retention_seconds: float = 24 * 3600.0
     max_body_bytes: int = 1024 * 1024
+    # A connection gets this long to send a request head, first or after an answer (then it is
+    # closed), and a request body may pause this long between bytes (then 408): nginx's 60 s.
+    idle_timeout_seconds: float = 60.0
+    body_timeout_seconds: float = 60.0
     webhook_timeout_seconds: float = 10.0  # a delivery not answered in time is a failure
     webhook_retry_scale: float = 1.0  # multiplies the retry schedule (0.01: tests and demos)
     webhook_max_in_flight: int = 16  # concurrent delivery attempts per registration

@@ -105,6 +105,13 @@ class MethodNotAllowed(ProblemError):
     title = "Method Not Allowed"
 
 
+class RequestTimeout(ProblemError):
+    """The request body stopped arriving (the connection is closed after this answer)."""
+
+    status = 408
+    title = "Request Timeout"
+
+
 class PayloadTooLarge(ProblemError):
     status = 413
     title = "Payload Too Large"

@@ -124,7 +124,14 @@ class SimulatorServer:
     async def _serve(self) -> None:
         self._stopping = asyncio.Event()
         app = build_app(self.config, self.backend, self.limiter, self.faults, self.webhooks)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # keepalive_timeout: aiohttp closes a connection that has not sent a whole request
+        # head this long after it opened or was last answered (idle and slow-head timeout)
+        runner = web.AppRunner(
+            app,
+            access_log=None,
+            handle_signals=False,
+            keepalive_timeout=self.config.idle_timeout_seconds,
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port, reuse_address=True)
         await site.start()
