@@ -77,7 +77,8 @@ class Delivery:
     registration_id: str | None = None
     event: ReceivedEvent | None = None  # set when verified and parsed
     headers: dict[str, str] = field(default_factory=dict, repr=False)
-    body: bytes = field(default=b"", repr=False)
+    body: bytes = field(default=b"", repr=False)  # whole when accepted; else an excerpt
+    size: int | None = None  # the body's length as sent, when `body` is only its beginning
 
     @property
     def verified(self) -> bool:
@@ -90,7 +91,8 @@ class Delivery:
 
     @property
     def claimed_reference(self) -> str | None:
-        """The payment the body names, verified or not (refused ones are shown under it too)."""
+        """The payment the body names, verified or not (refused ones are shown under it too, as
+        refused). Never evidence: the recorder files a refused delivery under no payment."""
         return self.reference if self.event else reference_in(self.body)
 
     @property
@@ -104,10 +106,10 @@ class Delivery:
 
 
 def reference_in(body: bytes) -> str | None:
-    """The `reference` of a JSON object body, if it names one."""
+    """The `reference` of a JSON object body, if it names one (None when unreadable)."""
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     value = payload.get("reference") if isinstance(payload, dict) else None
     return str(value) if value is not None else None

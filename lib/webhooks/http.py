@@ -10,9 +10,10 @@ from typing import Any
 
 logger = logging.getLogger("epayment_lab.webhooks")
 
-MAX_BODY = 1_000_000  # a webhook payload is a few hundred bytes; refuse anything absurd
-# respond(method, path_and_query, headers, body) -> (status, JSON body)
-Respond = Callable[[str, str, Mapping[str, str], bytes], tuple[int, bytes]]
+MAX_BODY = 64 * 1024  # a webhook payload is a few hundred bytes; refuse anything absurd
+# respond(method, path_and_query, headers, body, size) -> (status, JSON body); `size` is the
+# declared length, over MAX_BODY (and the body left unread, b"") when the sender sends too much
+Respond = Callable[[str, str, Mapping[str, str], bytes, int], tuple[int, bytes]]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -24,11 +25,20 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = -1
-        if length < 0 or length > MAX_BODY:
-            self._answer(413, b'{"verdict": "bad_payload", "reason": "body too large"}')
+        if length < 0:
+            self.close_connection = True  # the body's end is unknown: it is not read
+            self._answer(400, b'{"verdict": "bad_payload", "reason": "bad Content-Length"}')
             return
-        body = self.rfile.read(length)
-        self._answer(*self.server.respond("POST", self.path, dict(self.headers.items()), body))
+        over = length > MAX_BODY
+        self.close_connection = over  # the body is not read: the connection cannot carry on
+        body = b"" if over else self.rfile.read(length)
+        headers = dict(self.headers.items())
+        try:
+            answer = self.server.respond("POST", self.path, headers, body, length)
+        except Exception:  # noqa: BLE001 (a sender must always get an answer)
+            logger.exception("webhook receiver failed on %s", self.path)
+            answer = (500, b'{"verdict": "error", "reason": "receiver error"}')
+        self._answer(*answer)
 
     def do_GET(self) -> None:  # noqa: N802
         # A browser pointed at the URL learns what it is, instead of a bare 501.

@@ -13,7 +13,7 @@ from typing import Any
 from lib.exchange import utc_now
 from lib.webhooks.events import Delivery, ReceivedEvent
 from lib.webhooks.evidence import evidence_headers, parse_event, response_body, to_exchange
-from lib.webhooks.http import ReceiverServer
+from lib.webhooks.http import MAX_BODY, ReceiverServer
 from lib.webhooks.inbox import Inbox
 from lib.webhooks.signature import (
     DEFAULT_MAX_SKEW,
@@ -27,6 +27,8 @@ from lib.webhooks.signature import (
 logger = logging.getLogger("epayment_lab.webhooks")
 
 DEFAULT_PATH = "/webhooks/epayment"
+EXCERPT_BYTES = 2048  # what is kept of a refused body: enough to see what it was
+SHALLOW_CHARS = 200  # fewer than JSON's recursion limit of nesting (about 1,000)
 # A secret for every path, or a function from the path (and query) to the secret(s) for it.
 SecretSource = str | Callable[[str], str | Sequence[str] | None] | None
 
@@ -172,20 +174,31 @@ class WebhookReceiver:
 
     # -- handling (HTTP-free, so tests can call it directly) --------------------------------------
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Delivery:
-        """Verifies, keeps and records one delivery; returns it (its `status` is the answer)."""
+    def handle(
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        size: int | None = None,
+    ) -> Delivery:
+        """Verifies, keeps and records one delivery; returns it (its `status` is the answer).
+
+        Only an authentic event is kept whole and recorded under its payment. A refused
+        delivery is kept and recorded with its verdict and the first 2 KB of its body, under no
+        payment (its `reference` is the sender's word); one declaring a body over MAX_BODY
+        (`size`) is refused unread with 413.
+        """
         started = time.perf_counter()
         received_at = self.clock()
-        verdict, registration = self._verify(method, target, headers, body, received_at)
-        event, status, reason = None, verdict.http_status, verdict.reason
-        if verdict.ok:
-            event = parse_event(body, received_at, registration.id if registration else None)
-            if event is None:
-                verdict = Verdict(Outcome.BAD_PAYLOAD, "authentic, but not a JSON event object")
-                status, reason = verdict.http_status, verdict.reason
+        size = len(body) if size is None else size
+        verdict, registration, event = self._judge(method, target, headers, body, size, received_at)
+        status = 413 if size > MAX_BODY else verdict.http_status
+        reason = verdict.reason
         failing = self._take_failure() if event is not None else None
         if failing is not None:
             status, reason = failing, f"{reason}; answered {failing} on purpose (fail_first)"
+        kept = body if event is not None else body[:EXCERPT_BYTES]
         delivery = self.inbox.add(
             Delivery(
                 received_at=received_at,
@@ -197,17 +210,47 @@ class WebhookReceiver:
                 registration_id=registration.id if registration else None,
                 event=event,
                 headers=evidence_headers(headers),  # the signature stays out of UIs too
-                body=body,
+                body=kept,
+                size=None if len(kept) == size else size,
             ),
             on_kept=lambda kept: self._record(kept, (time.perf_counter() - started) * 1000),
         )
         logger.info("webhook %s %s -> %s %s", target, delivery.reference, status, verdict.outcome)
         return delivery
 
+    def _judge(
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        size: int,
+        now: datetime,
+    ) -> tuple[Verdict, Registration | None, ReceivedEvent | None]:
+        """The verdict, the registration it verified against, and the event (None: refused)."""
+        if size > MAX_BODY:
+            reason = f"a body of {size:,} bytes is over the receiver's {MAX_BODY:,}-byte limit"
+            return Verdict(Outcome.BAD_PAYLOAD, reason), None, None
+        verdict, registration = self._verify(method, target, headers, body, now)
+        if not verdict.ok:
+            return verdict, registration, None
+        try:
+            event = parse_event(body, now, registration.id if registration else None)
+        except RecursionError:
+            reason = "authentic, but its JSON is nested too deep to read"
+            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            reason = f"authentic, but not a readable event ({type(exc).__name__})"
+            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
+        if event is None:
+            reason = "authentic, but not a JSON event object"
+            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
+        return verdict, registration, event
+
     def _respond(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes, size: int
     ) -> tuple[int, bytes]:
-        delivery = self.handle(method, target, headers, body)
+        delivery = self.handle(method, target, headers, body, size)
         return delivery.status, response_body(delivery)
 
     def _verify(
@@ -268,8 +311,21 @@ class WebhookReceiver:
     def _record(self, delivery: Delivery, latency_ms: float) -> None:
         if self.recorder is None:
             return
+        exchange = to_exchange(delivery, self.target, latency_ms)
+        # A refused body is the sender's word: anyone can post one naming any payment, so it
+        # is evidence of the refusal only, never on a payment's timeline.
+        exchange.reference = delivery.reference
+        if delivery.size is not None:
+            kept = f"{len(delivery.body):,} of {delivery.size:,} bytes kept"
+            exchange.error = f"{exchange.error} ({kept})" if exchange.error else kept
         try:
-            self.recorder.record(to_exchange(delivery, self.target, latency_ms))
+            try:
+                self.recorder.record(exchange)
+            except RecursionError:
+                # Redaction reads a body as JSON and cannot read one nested this deep: the
+                # refusal is recorded with the body's first bytes only.
+                exchange.request_body = (exchange.request_body or "")[:SHALLOW_CHARS]
+                self.recorder.record(exchange)
         except Exception:  # noqa: BLE001
             # A broken evidence store must not make us refuse a delivery (the sender would retry).
             logger.exception("Recording a webhook delivery failed; it was still answered.")

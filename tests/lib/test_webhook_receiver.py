@@ -99,7 +99,9 @@ def test_refused_delivery__reason_answered_and_recorded(
     [delivery] = receiver.deliveries()
     assert delivery.outcome is outcome and not delivery.accepted
     [exchange] = recorder.exchanges(operation=OPERATION)
-    assert (exchange.method, exchange.status, exchange.reference) == ("POST", status, "ref-bad")
+    # Recorded as a refusal, under no payment: the reference it names is the sender's word.
+    assert (exchange.method, exchange.status, exchange.reference) == ("POST", status, None)
+    assert '"reference": "ref-bad"' in (exchange.request_body or "")  # what it claimed: kept
     assert exchange.url == receiver.url
     assert exchange.error == response.json()["reason"]
     assert json.loads(exchange.response_body or "")["verdict"] == outcome.value
@@ -224,3 +226,56 @@ def test_url__needs_start_and_binds_loopback() -> None:
     with receiver:
         assert receiver.url.startswith("http://127.0.0.1:") and receiver.port != 0
     assert not receiver.running
+
+
+def test_refused_bodies__a_bounded_excerpt_under_no_payment(
+    receiver: WebhookReceiver, recorder: Recorder
+) -> None:
+    """Unsigned posts of 60 KB naming a payment (and a formula) cost 2 KB each, and stay off
+    that payment's evidence."""
+    big = payload("=HYPERLINK(1)", padding="x" * 60_000)
+    for _ in range(20):
+        response = requests.post(receiver.url, data=big, timeout=10)
+        assert response.status_code == 400 and response.json()["verdict"] == "missing_headers"
+    assert all(len(d.body) == 2048 and d.size == len(big) for d in receiver.deliveries())
+    exchanges = recorder.exchanges(operation=OPERATION)
+    assert len(exchanges) == 20 and recorder.exchanges(reference="=HYPERLINK(1)") == []
+    assert {len(e.request_body or "") for e in exchanges} == {2048}
+    assert exchanges[0].error.endswith(f"(2,048 of {len(big):,} bytes kept)")
+
+
+def test_body_over_the_limit__413_recorded_unread(
+    receiver: WebhookReceiver, recorder: Recorder
+) -> None:
+    huge = payload("ref-huge", padding="x" * 1_000_000)
+    response = deliver(receiver.url, huge)
+    assert response.status_code == 413 and response.json()["verdict"] == "bad_payload"
+    [delivery] = receiver.deliveries()
+    assert delivery.body == b"" and delivery.size == len(huge) and not delivery.accepted
+    [exchange] = recorder.exchanges(operation=OPERATION)
+    assert exchange.status == 413 and exchange.reference is None and "limit" in exchange.error
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_deeply_nested_json__400_and_recorded(
+    receiver: WebhookReceiver, recorder: Recorder, signed: bool
+) -> None:
+    deep = b"[" * 50_000 + b"]" * 10
+    if signed:
+        response = deliver(receiver.url, deep)
+    else:
+        response = requests.post(receiver.url, data=deep, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["verdict"] == ("bad_payload" if signed else "missing_headers")
+    [exchange] = recorder.exchanges(operation=OPERATION)
+    assert exchange.status == 400 and exchange.reference is None
+    assert [d.claimed_reference for d in receiver.deliveries()] == [None]
+
+
+def test_a_broken_core__still_answers(receiver: WebhookReceiver) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("bug")
+
+    receiver.handle = broken  # type: ignore[method-assign]
+    response = deliver(receiver.url, payload())
+    assert response.status_code == 500 and response.json()["verdict"] == "error"
