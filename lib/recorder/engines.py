@@ -24,6 +24,14 @@ def postgresql_engine(url: str) -> Engine:
         max_overflow=10,
         pool_pre_ping=True,  # a restarted server must not break a long-lived dashboard session
     )
+
+    @event.listens_for(engine, "connect")
+    def _utc(dbapi_connection: Any, _record: Any) -> None:
+        # Times come back in UTC whatever the server's TimeZone (the exports print them as is).
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
     return engine
 
 

@@ -6,7 +6,6 @@ straight to the destination, so memory stays flat however long the log is.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -21,7 +20,7 @@ import pandas as pd
 import xlsxwriter
 
 from lib.exchange import Exchange
-from lib.recorder.csv_sql import csv_lines
+from lib.recorder.csv_text import FORMULA_START, lines, store_lines
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import exchanges_to_dataframe
 from lib.recorder.har import har_document_ends, har_entry, to_har
@@ -81,36 +80,27 @@ def _text(dest: Destination) -> Iterator[io.TextIOWrapper]:
             wrapper.detach()  # the caller's buffer stays open
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def neutralise_formula(value: Any) -> Any:
     """'=HYPERLINK(...)' -> "'=HYPERLINK(...)": text a spreadsheet shows but never runs.
 
     Only text cells change; numbers (status, latency) stay numbers. JSON and HAR keep the raw value.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
 def write_csv(data: Exportable, dest: Destination) -> None:
-    """UTF-8 CSV, ISO 8601 times, headers and bodies as JSON text; formula-like text neutralised."""
+    """UTF-8 CSV (RFC 4180: CRLF, text quoted), ISO 8601 times, headers and bodies as JSON text;
+    formula-like text neutralised (lib/recorder/csv_text.py)."""
     with _text(dest) as out:
-        # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF.
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(columns_of(data))
-        if isinstance(data, Selection):  # the database writes the cells (lib/recorder/csv_sql.py)
-            for lines in csv_lines(data.store, data.where, data.chunk):
-                out.write(lines)
+        out.write(",".join(columns_of(data)) + "\r\n")
+        if isinstance(data, Selection):
+            for text in store_lines(data.store, data.where, data.chunk):
+                out.write(text)
             return
-        start = _FORMULA_START
         for rows in row_chunks(data):
-            writer.writerows(
-                [("'" + v if v.__class__ is str and v.startswith(start) else iso(v)) for v in row]
-                for row in rows
-            )
+            out.write(lines(rows))
 
 
 def write_json(data: Exportable, dest: Destination) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +65,11 @@ class SqlStore:
         with self.engine.connect() as conn:
             return conn.execute(query).all()
 
+    def _read_raw(self, query: Any) -> Sequence[Any]:
+        with self.engine.connect() as conn:
+            # The DB-API cursor itself: plain tuples, no Row objects or type processing.
+            return list(conn.execute(query).cursor.fetchall())
+
     # Runs ---------------------------------------------------------------------------------
 
     def add_run(self, run: Run) -> None:
@@ -100,6 +105,8 @@ class SqlStore:
 
     def add_exchange(self, exchange: Exchange) -> int:
         """Stores one exchange (redacted, `run_id` set) with its proofs; returns its new id."""
+        if self.engine.dialect.name == "postgresql":
+            exchange = _without_nul(exchange)
         row = exchange_row(exchange)
         found = proofs_of(exchange)  # bodies parsed before the write lock is taken
         with self._write() as conn:
@@ -144,7 +151,12 @@ class SqlStore:
                 yield to_exchange(row._mapping)
 
     def iter_rows(
-        self, where: ExchangeFilter | None, columns: Sequence[Any], *, chunk: int = CHUNK
+        self,
+        where: ExchangeFilter | None,
+        columns: Sequence[Any],
+        *,
+        chunk: int = CHUNK,
+        raw: bool = False,
     ) -> Iterator[Sequence[Any]]:
         """Chunks of rows (the named columns or SQL expressions, in that order) by id, each
         from its own query.
@@ -168,7 +180,7 @@ class SqlStore:
                 .order_by(exchanges.c.id)
                 .limit(chunk)
             )
-            rows = self._read(query)
+            rows = self._read_raw(query) if raw else self._read(query)
             if not rows:
                 return
             yield [row[:-1] for row in rows] if extra else rows
@@ -253,6 +265,20 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _without_nul(e: Exchange) -> Exchange:
+    """PostgreSQL text cannot hold NUL: it is stored as U+FFFD (the replacement character)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("\x00", "\ufffd")
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    changes: dict[str, Any] = {k: clean(v) for k, v in vars(e).items()}
+    return replace(e, **changes)
 
 
 def _run(row: Any) -> Run:

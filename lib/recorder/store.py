@@ -66,7 +66,12 @@ class Store(Protocol):
         ...
 
     def iter_rows(
-        self, where: ExchangeFilter | None, columns: Sequence[Any], *, chunk: int = ...
+        self,
+        where: ExchangeFilter | None,
+        columns: Sequence[Any],
+        *,
+        chunk: int = ...,
+        raw: bool = ...,
     ) -> Iterator[Sequence[Any]]:
         """Chunks of rows: column names or SQL expressions over the exchanges table."""
         ...

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from lib.exchange import Exchange
-from lib.recorder import EXPORT_FORMATS, ExchangeFilter, Recorder, export_bytes
+from lib.recorder import EXPORT_FORMATS, ExchangeFilter, PostgresStore, Recorder, export_bytes
 from lib.recorder.exports import Selection, write_xlsx
 
 SECRET = "sk-live-0123456789abcdef"
@@ -88,3 +88,14 @@ def test_selection_csv_written_by_the_database_equals_pythons_csv(recorder: Reco
     rows = list(csv.reader(io.StringIO(export_bytes(selection, "csv").decode(), newline="")))
     assert [r[2] for r in rows[1:]] == [("'" + v if v[:1] in "=+-@\t\r\n" and v else v)
                                         for v in HOSTILE]  # fmt: skip
+
+
+def test_selection_csv_with_a_marker_character_in_a_cell(recorder: Recorder) -> None:
+    """A cell holding one of the fast path's marker characters takes the general path."""
+    for value in ("plain", "nul\x00inside", "mark\x02ed", "=\x03"):
+        recorder.record(Exchange("GET", "http://sim/x", "get_payment", error=value, status=200))
+    selection = Selection(recorder.store, chunk=2)
+    assert export_bytes(selection, "csv") == export_bytes(recorder.exchanges(), "csv")
+    rows = list(csv.reader(io.StringIO(export_bytes(selection, "csv").decode(), newline="")))
+    nul = "\ufffd" if isinstance(recorder.store, PostgresStore) else "\x00"  # PostgreSQL: no NUL
+    assert [r[11] for r in rows[1:]] == ["plain", f"nul{nul}inside", "mark\x02ed", "'=\x03"]
