@@ -61,8 +61,8 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## bench: throughput and latency benchmarks (not tests)
-bench: $(VENV)/.dev
+## bench: throughput and latency benchmarks (not tests); the store's need Debian's postgresql
+bench: $(VENV)/.dev postgresql
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
 		|| echo "wrk not installed: GET load comes from Python instead"
 	$(PY) -m bench
