@@ -1,4 +1,11 @@
-"""Property-based fuzz of the simulator from the ePayment and access-token specs (schemathesis)."""
+"""Property-based, stateful fuzz of the simulator from the ePayment and access-token specs.
+
+Schemathesis generates the cases; a hook gives each case with a path reference a fresh payment
+in a state chosen by the case's hash (CREATED, AUTHORIZED, captured, refunded, final) and a fresh
+Idempotency-Key, so capture, refund, cancel, GET and force approve meet the state machine, not
+only 404 (tests/contract/fuzz_states.py). Seeded (derandomized), bounded by MAX_EXAMPLES; the
+figures (cases, states reached, 5xx, schema violations) are printed at the end of the module.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.contract.conftest import RawApi
+from tests.contract.fuzz_states import (
+    STATES,
+    FuzzStats,
+    PaymentFactory,
+    digest,
+    target_state,
+    towards_valid_money,
+)
 from tests.spec_observer import format_violations, from_requests
 from tests.spec_validator import SpecsMissing, SpecValidator, is_gateway_response, load_or_skip
 
@@ -50,14 +65,19 @@ def fuzz_api(fuzz_sim: Any, fuzz_validator: SpecValidator) -> RawApi:
 
 
 @pytest.fixture(scope="module")
-def payment_pool(fuzz_api: RawApi) -> list[str]:
-    """Payments in several states: capture/refund/cancel reach the state machine, not just 404."""
-    created = [fuzz_api.create(flow="QR").json()["reference"] for _ in range(3)]
-    authorized = [fuzz_api.authorized(value=5000) for _ in range(4)]
-    fuzz_api.capture(authorized[1], 2000)
-    fuzz_api.capture(authorized[2], 5000)
-    fuzz_api.refund(authorized[2], 1000)
-    return created + authorized
+def factory(fuzz_sim: Any) -> PaymentFactory:
+    return PaymentFactory(fuzz_sim.backend, fuzz_sim.sales_units[0].merchant_serial_number)
+
+
+@pytest.fixture(scope="module")
+def fuzz_stats(request: pytest.FixtureRequest) -> Iterator[FuzzStats]:
+    stats = FuzzStats()
+    yield stats
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and stats.cases:
+        with capture.global_and_fixture_disabled():  # teardown output is captured otherwise
+            reporter.write_line("\n" + stats.summary())
 
 
 def _load_schema(which: str) -> Any:
@@ -92,16 +112,6 @@ def fuzz_validator() -> SpecValidator:
 
 def test_fuzz_needs_specs(fuzz_validator: SpecValidator) -> None:
     assert "/v1/payments" in fuzz_validator.epayment_spec["paths"]
-
-
-def pick_existing(case: Any, pool: list[str]) -> None:
-    """Half the path references (chosen by hash: a case replays the same) become real payments."""
-    reference = (case.path_parameters or {}).get("Reference")
-    if not isinstance(reference, str):
-        return
-    digest = int(hashlib.sha256(reference.encode()).hexdigest(), 16)
-    if digest % 2 == 0:
-        case.path_parameters["Reference"] = pool[digest % len(pool)]
 
 
 def fresh_idempotency_key(case: Any) -> None:
@@ -155,9 +165,18 @@ if schema is not None:  # else test_fuzz_needs_specs says why
         suppress_health_check=list(HealthCheck),
     )
     def test_fuzz_epayment(
-        case: Any, fuzz_api: RawApi, fuzz_sim: Any, payment_pool: list[str], fuzz_validator: Any
+        case: Any,
+        fuzz_api: RawApi,
+        fuzz_sim: Any,
+        factory: PaymentFactory,
+        fuzz_stats: FuzzStats,
+        fuzz_validator: Any,
     ) -> None:
-        pick_existing(case, payment_pool)
+        state = target_state(case)
+        if state is not None:
+            choice = digest(case.operation.label, case.body)
+            case.path_parameters["Reference"] = factory.make(state, choice)
+        towards_valid_money(case, state)
         # Real credentials in 7 of 8 cases (by hash), so the fuzz reaches bodies, references and
         # the other headers; the rest keep generated ones and meet the 400/401/403 refusals.
         auth = fuzz_api.headers(None)
@@ -170,13 +189,25 @@ if schema is not None:  # else test_fuzz_needs_specs says why
         towards_valid_create(case)
         response = case.call(base_url=f"{fuzz_sim.base_url}/epayment")
         exchange = from_requests(response)
+        violations = fuzz_validator.validate(exchange)
+        count(fuzz_stats, case, state, response.status_code, len(violations))
+        if state is not None:
+            fuzz_stats.after[factory.state_of(case.path_parameters["Reference"])] += 1
         # Our validator is the authority (same adapted spec, plus the gateway-401 rule);
         # schemathesis' conformance checks are a second opinion, except on the gateway's 401.
         case.validate_response(
             response, checks=[not_a_server_error] if is_gateway_response(exchange) else CHECKS
         )
-        violations = fuzz_validator.validate(exchange)
         assert not violations, format_violations(violations)
+
+
+def count(stats: FuzzStats, case: Any, state: str | None, status: int, violations: int) -> None:
+    operation = f"{case.operation.method.upper()} {case.operation.path}"
+    stats.cases += 1
+    stats.targeted[(operation, state or "generated")] += 1
+    stats.statuses[(operation, state or "generated", status)] += 1
+    stats.server_errors += status >= 500
+    stats.violations += violations
 
 
 if token_schema is not None:
@@ -205,3 +236,21 @@ if token_schema is not None:
         case.validate_response(response, checks=[not_a_server_error, content_type_conformance])
         violations = fuzz_validator.validate(from_requests(response))
         assert not violations, format_violations(violations)
+
+
+REACHED = frozenset(range(200, 300)) | {400, 409}  # past auth and lookup: the state machine
+
+
+def test_fuzz_reached_every_state(fuzz_stats: FuzzStats) -> None:
+    """capture, refund and cancel met payments in every state (and moved money where allowed);
+    runs after the fuzz above, on its figures."""
+    if not fuzz_stats.cases:
+        pytest.skip("the fuzz cases did not run (deselected, or no specs)")
+    for verb in ("capture", "refund", "cancel"):
+        operation = f"POST /v1/payments/{{Reference}}/{verb}"
+        reached = {
+            s for (op, s, st), n in fuzz_stats.statuses.items() if op == operation and st in REACHED
+        }
+        assert reached >= set(STATES), (verb, sorted(reached))
+        assert fuzz_stats.states_reached(operation, 200), verb
+    assert fuzz_stats.server_errors == 0 and fuzz_stats.violations == 0
