@@ -16,7 +16,7 @@ from simulator.transitions import TransitionPolicy
 ENDED_STATES = ("ABORTED", "EXPIRED", "TERMINATED")
 
 
-@dataclass
+@dataclass(slots=True)
 class Payment:
     """One payment of one sales unit. Its methods check the rules, change its state and amounts,
     and append to its event log, or raise the DomainError the API answers. Not thread-safe: the
