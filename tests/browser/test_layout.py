@@ -66,7 +66,12 @@ def test_the_qr_code_scans_from_a_screenshot(page, width, height) -> None:
     qr = page.locator(".st-key-complete_qr img")
     qr.scroll_into_view_if_needed()
     settle(page)
-    assert decode_qr(shot(page, f"qr-{width}x{height}")) == url
+    # A camera keeps looking: a few frames, since the live panel may be mid-rerun (dimmed) in one.
+    decoded = [decode_qr(shot(page, f"qr-{width}x{height}"))]
+    while decoded[-1] != url and len(decoded) < 5:
+        settle(page)
+        decoded.append(decode_qr(shot(page, f"qr-{width}x{height}")))
+    assert decoded[-1] == url, decoded
     column = page.locator("[data-testid='stColumn']").filter(has=qr).first.bounding_box()
     box = qr.bounding_box()
     assert box and column
@@ -97,7 +102,7 @@ def test_every_page_without_overlaps_or_errors(page, size) -> None:
         if page.get_by_text("Something unexpected went wrong").count():
             problems.append(f"{title}: the safety net caught an error")
         problems += [f"{title}: {o}" for o in overlaps(page.evaluate(BOXES_JS))]
-        if title in ("4. Complete payment", "5. Payment status"):
+        if title in ("1. Setup", "4. Complete payment", "5. Payment status"):
             shot(page, f"layout-{size}-{title.split('.')[0]}", full_page=True)
     assert problems == [], "\n".join(problems)
 

@@ -13,7 +13,9 @@ BOXES_JS = """() => {
   // A select's own parts (chip remove, clear, open) sit inside it by design: not separate buttons.
   const inside = '[data-testid="stMultiSelect"], [data-testid="stSelectbox"]';
   const pick = (selector, kind) => [...main.querySelectorAll(selector)]
-    .filter(e => !e.closest(inside)).map(e => {
+    // Inside a collapsed expander an element keeps a box but is not drawn: not on screen.
+    .filter(e => !e.closest(inside) && e.checkVisibility({visibilityProperty: true}))
+    .map(e => {
       const r = e.getBoundingClientRect();
       const name = e.innerText || e.alt || e.getAttribute('aria-label') || e.dataset.testid || '';
       return {kind, text: name.slice(0, 40),
