@@ -11,7 +11,7 @@ from simulator.config import SalesUnit
 
 REFERENCE_RE = re.compile(r"^[a-zA-Z0-9-]{8,64}$")
 MSN_RE = re.compile(r"^[0-9]{4,10}$")
-PHONE_RE = re.compile(r"^\d{9,15}$")
+PHONE_RE = re.compile(r"^[0-9]{9,15}$")  # the spec's \d is ECMAScript's: ASCII digits only
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL, C1: no URL (RFC 3986, WHATWG) has them
 SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -128,3 +128,11 @@ def test_return_url_in_unicode__location_percent_encoded(sim: SimulatorServer) -
     location = answer.raw.headers["Location"]  # as sent: requests would re-decode .headers
     assert location == "https://example.com/b%C3%A6r?q=%C3%A6+%C3%B8#%C3%A5%20x"
     assert api.get(body["reference"]).json()["state"] == "AUTHORIZED"
+
+
+def test_phone_number_in_other_digits__4070(sim: SimulatorServer) -> None:
+    """`^\\d{9,15}$` in an OpenAPI document is ECMAScript's \\d: 0-9, not every Unicode digit."""
+    body = create_body(userFlow="PUSH_MESSAGE", customer={"phoneNumber": "٤٧١٢٣٤٥٦٧٨"})
+    response = Api(sim).create(body)
+    assert response.status_code == 400, response.text
+    assert response.json()["extraDetails"] == [{"name": "ErrorCode", "reason": "4070"}]
