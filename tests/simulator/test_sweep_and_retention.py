@@ -4,7 +4,9 @@ rate-limit windows are forgotten after their retention; the listing comes a page
 from __future__ import annotations
 
 import pytest
+import requests
 
+from simulator import SimulatorServer
 from simulator import exceptions as ex
 from simulator.clock import SimClock
 from simulator.listing import MAX_PAGE, payments_page
@@ -12,6 +14,7 @@ from simulator.ratelimit import RateLimiter
 from simulator.schedule import DueQueue
 from simulator.transitions import TransitionPolicy
 from tests.simulator.backend_helpers import MSN, amount, authorized, created, make_backend
+from tests.simulator.helpers import Api
 
 DAY = 24 * 3600.0
 
@@ -171,3 +174,17 @@ def test_listing__default_page_is_bounded() -> None:
 def test_listing__bad_paging_400(query: dict[str, str]) -> None:
     with pytest.raises(ex.ValidationFailed):
         payments_page(make_backend(), query)
+
+
+def test_listing_over_http__pages(sim: SimulatorServer) -> None:
+    api = Api(sim)
+    references = [api.create().json()["reference"] for _ in range(3)]
+    url = f"{sim.base_url}/_sim/payments"
+    first = requests.get(url, params={"limit": 2}, timeout=5)
+    if "X-Total-Count" not in first.headers:
+        pytest.skip("simulator/control.py does not answer with listing.payments_response yet")
+    assert [p["reference"] for p in first.json()] == references[:2]
+    assert first.headers["X-Total-Count"] == "3"
+    rest = requests.get(sim.base_url + first.links["next"]["url"], timeout=5)
+    assert [p["reference"] for p in rest.json()] == references[2:] and "next" not in rest.links
+    assert requests.get(url, params={"limit": 0}, timeout=5).status_code == 400
