@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
 
@@ -86,9 +86,18 @@ class SimulatorControl:
     def sales_units(self) -> list[dict[str, Any]]:
         return self._call("GET", "sales-units", what="list the sales units")
 
-    def payments(self, msn: str | None = None) -> list[dict[str, Any]]:
-        params = {"msn": msn} if msn else None
-        return self._call("GET", "payments", params=params, what="list payments")
+    def payments(self, msn: str | None = None, *, page_size: int = 1000) -> list[dict[str, Any]]:
+        """Every payment (oldest first), following the listing's pages."""
+        params: dict[str, str] = {"msn": msn} if msn else {}
+        params["limit"] = str(page_size)
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._call("GET", "payments", params=params, what="list payments", raw=True)
+            found.extend(page.json())
+            following = page.links.get("next", {}).get("url")
+            if not following:
+                return found
+            params = dict(parse_qsl(urlsplit(following).query))
 
     def payment(self, msn: str, reference: str) -> dict[str, Any]:
         """One payment with its event log, as the control plane sees it."""
@@ -177,7 +186,9 @@ class SimulatorControl:
         what: str,
         json: Any = None,
         params: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
+        """The answer's JSON (or, with `raw`, the response itself); refusals raise."""
         url = f"{self.base_url}/_sim/{path}"
         try:
             response = self.session.request(
@@ -199,4 +210,4 @@ class SimulatorControl:
                 status=response.status_code,
                 body=body,
             )
-        return body
+        return response if raw else body

@@ -11,6 +11,7 @@ from simulator import exceptions as ex
 from simulator.adversity import Adversity
 from simulator.faults import Fault, FaultInjector
 from simulator.httputil import json_response, read_json
+from simulator.listing import payments_response
 from simulator.models import EPaymentBackend
 from simulator.ratelimit import RateLimiter
 from simulator.transitions import TransitionPolicy
@@ -54,7 +55,7 @@ class ControlPlane:
         return json_response(200, [u.public_dict() for u in self.backend.sales_units])
 
     async def payments(self, request: web.Request) -> web.Response:
-        return json_response(200, self.backend.list_payments(request.query.get("msn")))
+        return payments_response(self.backend, request)  # a page at a time (?limit=&offset=)
 
     async def payment(self, request: web.Request) -> web.Response:
         msn, reference = request.match_info["msn"], request.match_info["reference"]

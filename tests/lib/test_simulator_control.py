@@ -108,3 +108,12 @@ def test_adversity__refusal_names_the_field(sim_control: SimulatorControl) -> No
         sim_control.arm_adversity("123456", "dance")  # type: ignore[arg-type]
     assert err.value.status == 400
     assert "arm dance" in str(err.value)
+
+
+def test_payments__follows_the_listings_pages(
+    client: EPaymentClient, sim_control: SimulatorControl
+) -> None:
+    made = [_created(client) for _ in range(5)]
+    msn = client.settings.merchant_serial_number
+    listed = [p["reference"] for p in sim_control.payments(msn, page_size=2)]
+    assert listed[-5:] == made and len(listed) == len(set(listed))
