@@ -141,7 +141,7 @@ def _parse_json(text: str | None) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile 100,000-deep body is text, not JSON, here
         return None
 
 

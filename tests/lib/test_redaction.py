@@ -137,3 +137,11 @@ def test_hmac_authorization_keeps_its_scheme() -> None:
     value = "HMAC-SHA256 SignedHeaders=x-ms-date;host&Signature=abcdef0123456789"
     out = Redactor().redact(_exchange(request_headers={"Authorization": value}))
     assert out.request_headers["Authorization"] == "HMAC-SHA256 «redacted:authorization»"
+
+
+def test_a_hostile_deep_body_is_redacted_as_text_not_a_crash() -> None:
+    redactor = Redactor()
+    redactor.add_secret("s3cret-value-1234", "client_secret")
+    deep = "[" * 100_000 + '"s3cret-value-1234"' + "]" * 10
+    clean = redactor.redact(Exchange("POST", "http://x/", "webhook_delivery", request_body=deep))
+    assert clean.request_body is not None and "s3cret-value-1234" not in clean.request_body
