@@ -8,7 +8,7 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import delivery, integration_checks, load, proxy, qa, webhooks, wrk
+from bench import delivery, integration_checks, load, proxy, qa, sweep, webhooks, wrk
 from bench.server import Target, simulator_process
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
@@ -123,6 +123,12 @@ def main() -> None:
         "--no-qa", dest="qa", action="store_false", help="skip the QA battery and exports"
     )
     parser.add_argument(
+        "--no-sweep",
+        dest="sweep",
+        action="store_false",
+        help="skip GET latency with 100,000 open payments vs none (the expiry sweep)",
+    )
+    parser.add_argument(
         "--no-integration",
         dest="integration",
         action="store_false",
@@ -151,6 +157,8 @@ def main() -> None:
         print(f"{delivery.table(blocks)}\n{delivery.verdict(blocks)}")
     if args.qa:
         qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
+    if args.sweep:
+        sweep.main([])
     if args.integration:  # the merchant's own integration: proxy overhead, checks at scale
         proxy.main([])
         integration_checks.main([])
