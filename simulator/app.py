@@ -44,14 +44,19 @@ def with_faults(operation: str, handler: Handler, faults: FaultInjector) -> Hand
     """Apply an armed fault: answer a status, drop before or after doing the work, or delay."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        fault = faults.take(operation)
+        # The request's sales unit and payment: adversity armed for one payment hits only it.
+        msn = request.headers.get("Merchant-Serial-Number")
+        fault = faults.take(operation, msn, request.match_info.get("reference"))
         if fault is None:
             return await handler(request)
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
             return await handler(request)
         if fault.kind == "status":
-            raise ex.InjectedFault(fault.status, operation)
+            error = ex.InjectedFault(fault.status, operation)
+            if fault.retry_after is not None:  # a 429 says when to come back, as the gateway does
+                error.headers["Retry-After"] = str(fault.retry_after)
+            raise error
         if fault.kind == "drop_before":
             _drop(request)
         # drop_after: the work is done (or refused) but the client never hears of it

@@ -155,3 +155,21 @@ def test_adversity_get_429__for_a_count(adv: SimulatorServer) -> None:
     reference = created(api)
     assert [api.get(reference).status_code for _ in range(3)] == [429, 429, 200]
     assert listing(adv)["fired"][0]["taken"] == 2
+
+
+def test_adversity_capture_503__only_its_own_payment_is_hit(adv: SimulatorServer) -> None:
+    api = Api(adv)
+    arm(adv, "capture_503")
+    targeted, other = created(api), created(api)  # the first payment after arming gets it
+    for reference in (targeted, other):
+        assert api.approve(reference).status_code == 200
+    assert api.capture(other, 1000, key="k-other").status_code == 200  # another payment: untouched
+    assert api.capture(targeted, 1000, key="k-1").status_code == 503
+
+
+def test_adversity_get_429__says_when_to_come_back(adv: SimulatorServer) -> None:
+    api = Api(adv)
+    arm(adv, "get_429")
+    reference = created(api)
+    refused = api.get(reference)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
