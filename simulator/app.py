@@ -14,6 +14,7 @@ from simulator.auth import JsonError
 from simulator.config import SimulatorConfig
 from simulator.control import ControlPlane
 from simulator.faults import FaultInjector
+from simulator.gateway_paths import match_api_paths_in_any_case
 from simulator.httputil import json_response, problem_response
 from simulator.landing import LandingPage
 from simulator.models import EPaymentBackend
@@ -160,6 +161,7 @@ def build_app(
     add_routes(app, WEBHOOK_ROUTES, hooks, faults)
     add_routes(app, LANDING_ROUTES, LandingPage(backend))
     add_routes(app, CONTROL_ROUTES, ControlPlane(backend, limiter, faults, webhooks))
+    match_api_paths_in_any_case(app, (r.path for r in (*API_ROUTES, *WEBHOOK_ROUTES)))
     return app
 
 
