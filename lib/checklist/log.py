@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lib.epayment.calls import EPAYMENT_OPERATIONS
 from lib.epayment.models import (
     EventName,
     Money,
@@ -18,18 +19,6 @@ from lib.epayment.models import (
     payment_from,
 )
 from lib.exchange import Exchange
-
-EPAYMENT_OPERATIONS = frozenset(
-    {
-        "create_payment",
-        "get_payment",
-        "get_payment_event_log",
-        "cancel_payment",
-        "capture_payment",
-        "refund_payment",
-        "force_approve",
-    }
-)
 
 
 def parse_json(text: str | None) -> Any:

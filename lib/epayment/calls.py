@@ -20,6 +20,18 @@ from lib.settings import Settings
 
 PAYMENTS = "/epayment/v1/payments"
 WEBHOOKS = "/webhooks/v1/webhooks"
+# The ePayment API's operationIds (snake_case), as calls, exchanges, rules and checklist name them.
+EPAYMENT_OPERATIONS = frozenset(
+    {
+        "create_payment",
+        "get_payment",
+        "get_payment_event_log",
+        "cancel_payment",
+        "capture_payment",
+        "refund_payment",
+        "force_approve",
+    }
+)
 
 
 class Calls:

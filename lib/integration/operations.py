@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from lib.epayment.calls import EPAYMENT_OPERATIONS
+
 _REF = r"(?P<reference>[^/]+)"
 # Method, path pattern, operation: the same names lib/epayment and the simulator use.
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
@@ -24,17 +26,6 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     )
 )
 UNKNOWN = "unknown"
-EPAYMENT_OPERATIONS = frozenset(
-    {
-        "create_payment",
-        "get_payment",
-        "get_payment_event_log",
-        "cancel_payment",
-        "capture_payment",
-        "refund_payment",
-        "force_approve",
-    }
-)
 WEBHOOK_API_OPERATIONS = frozenset({"register_webhook", "list_webhooks", "delete_webhook"})
 API_OPERATIONS = EPAYMENT_OPERATIONS | WEBHOOK_API_OPERATIONS | {"access_token"}
 MODIFICATIONS = frozenset({"cancel_payment", "capture_payment", "refund_payment"})
