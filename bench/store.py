@@ -54,6 +54,8 @@ def task_dashboard(location: str, runs: int) -> dict[str, Any]:
 
     store = open_store(location)
     newest = store.runs(newest=1)[0]
+    middle = store.count() // 2
+    exact = ExchangeFilter(reference=store.page(limit=1).rows[0].reference)
     busy = ExchangeFilter(
         status_classes=("2xx",), operations=("get_payment",), reference_contains="-7"
     )
@@ -67,7 +69,8 @@ def task_dashboard(location: str, runs: int) -> dict[str, Any]:
         "checklist": _median_of(lambda: evaluate_store(store, now=now), runs),
         "sidebar": _median_of(lambda: store.sidebar_facts(newest.id, SIM, newest.msn), runs),
         "run_list": _median_of(lambda: store.runs(RunFilter(persons=("tester-3",))), runs),
-        "one_exchange": _median_of(lambda: store.exchange(store.count() // 2), runs),
+        "one_exchange": _median_of(lambda: store.exchange(middle), runs),
+        "page_reference": _median_of(lambda: store.page(exact, limit=50), runs),
     }
     result = evaluate_store(store, now=now)
     found["met_or_rehearsed"] = sum(1 for r in result.automatic if r.status.value != "missing")
@@ -131,8 +134,9 @@ def bench_one(name: str, location: str, folder: Path, args: argparse.Namespace) 
     d = child("dashboard", location, str(args.runs))
     for key, label in (
         ("page", "Request log, first page"),
-        ("page_filtered", "  filtered (2xx, GET, ref)"),
+        ("page_filtered", "  2xx GETs, ref contains"),
         ("page_person", "  one person's runs"),
+        ("page_reference", "  one reference (exact)"),
         ("checklist", "Checklist over all runs"),
         ("sidebar", "sidebar facts"),
         ("run_list", "run list by person"),
@@ -187,19 +191,15 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp, Cluster() as pg:
         folder = Path(tmp)
         locations = {"sqlite": str(folder / "evidence.sqlite"), "postgresql": pg.fresh_database()}
-        lines = []
         for name in args.backends:
             started = time.perf_counter()
             build_store(locations[name], seed, args.rows)
-            lines.append(f"{name:<11}{'bulk build':<30}{time.perf_counter() - started:10.1f} s")
+            lines = [f"{name:<11}{'bulk build':<30}{time.perf_counter() - started:10.1f} s"]
             lines += bench_one(name, locations[name], folder, args)
             if args.writers:
-                lines += writers(
-                    name,
-                    pg.fresh_database() if name == "postgresql" else str(folder / "writers.sqlite"),
-                    seed,
-                )
-        print("\n".join(lines))
+                many = pg.fresh_database() if name == "postgresql" else str(folder / "w.sqlite")
+                lines += writers(name, many, seed)
+            print("\n".join(lines), flush=True)
 
 
 if __name__ == "__main__":

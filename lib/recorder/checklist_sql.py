@@ -113,6 +113,23 @@ class Ask:
             newest=newest[0][0],
         )
 
+    def small_summary(self, kinds: Sequence[str], cond: ColumnElement[bool]) -> Found:
+        """`summary` of a few rows (one payment's reads), read whole: with no order asked, the
+        database looks them up by reference instead of walking the kind in time order."""
+        query = select(p.started_at, p.exchange_id, p.target, p.reference)
+        rows = sorted(self.conn.execute(query.where(self._where(kinds, cond))).all())
+        if not rows:
+            return Found(None)
+        named = [r[3] for r in reversed(rows) if r[3]]
+        return Found(
+            hint=None,
+            count=len(rows),
+            references=tuple(list(dict.fromkeys(named))[:MAX_REFERENCES][::-1]),
+            ids=tuple(int(r[1]) for r in rows[-MAX_IDS:]),
+            targets=tuple(dict.fromkeys(str(r[2]) for r in rows)),
+            newest=rows[-1][0],
+        )
+
     def _references(self, kinds: Sequence[str], cond: Any, newest: list[Any]) -> tuple[str, ...]:
         """The newest MAX_REFERENCES distinct references, walking back (at most MAX_WALK rows)
         when the newest proofs name fewer."""
@@ -250,7 +267,7 @@ def _complete_order(rule: Callable[[Sequence[Entry]], Evidence]) -> Prove:
         group = _first_complete(ask)
         if group is None:
             return ask.words(rule, [])
-        return ask.summary(["O"], and_(p.target == group[0], p.reference == group[1]))
+        return ask.small_summary(["O"], and_(p.target == group[0], p.reference == group[1]))
 
     return prove
 

@@ -187,8 +187,25 @@ class SqlStore:
             last = rows[-1][key]
 
     def count(self, where: ExchangeFilter | None = None) -> int:
+        """Matching exchanges; runs alone (all, some ids, who/where) are counted from the
+        runs' kept counts, not by reading a million index entries."""
+        where = where or ExchangeFilter()
+        if replace(where, run_ids=None, who=RunFilter()) == ExchangeFilter():
+            return self._kept_count(where)
         query = select(func.count()).select_from(exchanges)
-        return int(self._read(query.where((where or ExchangeFilter()).condition()))[0][0])
+        return int(self._read(query.where(where.condition()))[0][0])
+
+    def _kept_count(self, where: ExchangeFilter) -> int:
+        kept = select(func.coalesce(func.sum(runs.c.exchange_count), 0))
+        if where.run_ids is not None:
+            kept = kept.where(runs.c.id.in_(where.run_ids))
+        if not where.who.empty:
+            kept = kept.where(where.who.condition())
+        counted = int(self._read(kept)[0][0])
+        if where.run_ids is None and where.who.empty:  # exchanges stored without a run
+            loose = select(func.count()).where(exchanges.c.run_id.is_(None))
+            counted += int(self._read(loose)[0][0])
+        return counted
 
     def page(
         self, where: ExchangeFilter | None = None, *, offset: int = 0, limit: int = 50
