@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import logging
+import functools
 import math
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from simulator import exceptions as ex
@@ -16,7 +15,8 @@ from simulator.clock import SimClock
 from simulator.config import DEFAULT_SALES_UNIT, SalesUnit
 from simulator.idempotency import IdempotencyStore
 from simulator.ids import SeededIds
-from simulator.ledger import Ledger
+from simulator.once_per_key import once_per_key
+from simulator.payment_book import Listener, PaymentBook
 from simulator.payment_json import control_json, get_payment_json, modification_json
 from simulator.payments import Payment
 from simulator.requests_parsing import (
@@ -28,22 +28,15 @@ from simulator.requests_parsing import (
 from simulator.tokens import TokenIssuer
 from simulator.transitions import TransitionPolicy
 
-log = logging.getLogger(__name__)
-Listener = Callable[[str, dict[str, Any]], None]
-CONFLICTS: dict[str, type[ex.DomainError]] = {  # the same key sent with another body
-    "capture": ex.CaptureIdempotencyConflict,
-    "refund": ex.RefundIdempotencyConflict,
-    "cancel": ex.IdempotencyError,
-}
-
 
 class EPaymentBackend:
     """One method per ePayment operation (the spec's operationIds in snake_case) plus user actions.
 
-    The payments keep their own rules and state (simulator/payments.py); the backend finds them,
-    keeps idempotency records, and tells listeners (webhooks hook in there) about every event a
-    payment logs. Thread-safe: one re-entrant lock guards all state, so concurrent captures or
-    refunds on one payment can never move more money than allowed.
+    The payments keep their own rules and state (simulator/payments.py); the backend's book
+    (simulator/payment_book.py) finds them and tells listeners (webhooks hook in there) about
+    every event a payment logs; the backend keeps idempotency records (once_per_key.py).
+    Thread-safe: one re-entrant lock guards all state, so concurrent captures or refunds on one
+    payment can never move more money than allowed.
     Memory is bounded by `retention_seconds` (simulated clock): a final payment (ended, or
     nothing left to capture or refund) is forgotten that long after it became final, and an
     idempotency record that long after it was written (the real retention is UNCONFIRMED).
@@ -74,38 +67,34 @@ class EPaymentBackend:
         self.ids = SeededIds(seed)
         self.retention_seconds = retention_seconds
         self._lock = threading.RLock()
-        self._ledger = Ledger(retention_seconds)
         self._idem = IdempotencyStore(self.clock.now)
-        self._listeners: list[Listener] = []
         self._initial_transition = transition or TransitionPolicy()
-        self.transition = dataclasses.replace(self._initial_transition)
+        initial = dataclasses.replace(self._initial_transition)
+        self._book = PaymentBook(self.clock, initial, retention_seconds)
 
     @property
     def transition(self) -> TransitionPolicy:
-        return self._transition
+        return self._book.transition
 
     @transition.setter
     def transition(self, policy: TransitionPolicy) -> None:
         """A new policy moves the due time of every CREATED payment (after_seconds on or off)."""
         with self._lock:
-            self._transition = policy
-            now = self.clock.now()
-            for payment in self._ledger.created():
-                self._ledger.schedule(payment, policy, now)
+            self._book.transition = policy
 
     # --- housekeeping ---------------------------------------------------------------------
 
     def add_listener(self, fn: Listener) -> None:
         """fn(msn, event) runs for every new event, under the backend lock: keep it quick."""
-        self._listeners.append(fn)
+        self._book.add_listener(fn)
 
     def remove_listener(self, fn: Listener) -> None:
-        self._listeners.remove(fn)
+        self._book.remove_listener(fn)
 
     def reset(self) -> None:
         """Forget payments, idempotency records and tokens; rewind the clock and the seed."""
         with self._lock:
-            self._ledger.clear()
+            self._book.ledger.clear()
             self._idem.clear()
             self.tokens.reset()
             self.clock.reset()
@@ -120,36 +109,7 @@ class EPaymentBackend:
             )
         return unit
 
-    # --- the one place the world hears of a payment's changes --------------------------------
-
-    @contextmanager
-    def _changing(self, payment: Payment, logged: int | None = None) -> Iterator[Payment]:
-        """Around a call of the payment's own methods: whatever events it logged (even when it
-        then refused, as a failing refund does) go to every listener, in order."""
-        logged = len(payment.events) if logged is None else logged
-        try:
-            yield payment
-        finally:
-            self._ledger.schedule(payment, self.transition, self.clock.now())
-            for event in payment.events[logged:]:
-                for listener in list(self._listeners):
-                    try:
-                        listener(payment.msn, copy.deepcopy(event))
-                    except Exception:  # a broken listener must not break the payment
-                        log.exception("payment event listener failed")
-
-    # --- lookups, expiry and automatic transitions ---------------------------------------------
-
-    def _find(self, msn: str, reference: str) -> Payment:
-        payment = self._ledger.get(msn, reference)
-        if payment is None:
-            raise ex.ReferenceNotFound(f"The reference `{reference}` does not exist for MSN {msn}")
-        self._refresh(payment)
-        return payment
-
-    def _refresh(self, payment: Payment) -> None:
-        with self._changing(payment):
-            payment.refresh(self.transition)
+    # --- expiry, automatic transitions and retention ------------------------------------------
 
     def sweep(self, limit: int | None = None) -> int:
         """Expire or progress the open payments whose time has come, forget final payments and
@@ -158,9 +118,7 @@ class EPaymentBackend:
         Returns how many payments it looked at."""
         with self._lock:
             now = self.clock.now()
-            due, looked_at = self._ledger.take_due(now, limit)
-            for payment in due:
-                self._refresh(payment)
+            looked_at = self._book.sweep(now, limit)
             if math.isfinite(self.retention_seconds):
                 self._idem.expire(now - self.retention_seconds)
             return looked_at
@@ -172,24 +130,17 @@ class EPaymentBackend:
         refused with 4150 at HTTP 409 (status UNCONFIRMED; the spec lists 409 on create)."""
         unit = self.sales_unit(msn)
         with self._lock:
-            return self._idem.run(
-                ("create_payment", msn, None, idempotency_key),
-                body,
-                lambda: ex.IdempotencyError(
-                    f"Idempotency-Key `{idempotency_key}` was already used for another request."
-                ),
-                lambda: self._create(unit, body, idempotency_key),
-            )
+            run = functools.partial(self._create, unit, body, idempotency_key)
+            key = idempotency_key
+            return once_per_key(self._idem, "create_payment", (msn, None), key, body, run)
 
     def _create(self, unit: SalesUnit, body: Any, key: str) -> dict[str, Any]:
         req = parse_create(body, unit, self.clock.now())
-        if (unit.merchant_serial_number, req.reference) in self._ledger:
+        if (unit.merchant_serial_number, req.reference) in self._book.ledger:
             raise ex.ReferenceExists(f"Reference `{req.reference}` already exists")
         expiry, base_url = self.expiry_seconds, self.base_url
         payment = Payment.open(req, unit, key, self.clock, self.ids, expiry, base_url)
-        self._ledger.add(payment)
-        with self._changing(payment, logged=0):  # CREATED, then perhaps an immediate approval
-            payment.refresh(self.transition)
+        self._book.add(payment)
         result: dict[str, Any] = {"reference": req.reference}
         if payment.redirect_url:
             result["redirectUrl"] = payment.redirect_url
@@ -197,14 +148,14 @@ class EPaymentBackend:
 
     def get_payment(self, msn: str, reference: str) -> dict[str, Any]:
         with self._lock:
-            payment = self._ledger.get(msn, reference)
+            payment = self._book.ledger.get(msn, reference)
             if payment is not None:
                 payment.polled()
-            return get_payment_json(self._find(msn, reference))
+            return get_payment_json(self._book.find(msn, reference))
 
     def get_payment_event_log(self, msn: str, reference: str) -> list[dict[str, Any]]:
         with self._lock:
-            return copy.deepcopy(self._find(msn, reference).events)
+            return copy.deepcopy(self._book.find(msn, reference).events)
 
     def capture_payment(
         self, msn: str, reference: str, body: Any, idempotency_key: str
@@ -253,26 +204,18 @@ class EPaymentBackend:
         did, another body under the same key is refused with the operation's conflict error."""
 
         def run() -> dict[str, Any]:
-            p = self._find(msn, reference)
-            with self._changing(p):
-                change(p)
-            return modification_json(p)
-
-        def refused() -> ex.ProblemError:
-            return CONFLICTS[verb](f"Idempotency-Key `{key}` was used for another {verb} request.")
+            return modification_json(self._book.change(msn, reference, change))
 
         with self._lock:
-            if key is None:
-                return run()
-            return self._idem.run((f"{verb}_payment", msn, reference, key), body, refused, run)
+            return once_per_key(self._idem, f"{verb}_payment", (msn, reference), key, body, run)
 
     def force_approve(self, msn: str, reference: str, body: Any = None) -> None:
         """forceApprove (test only; rules: Payment.force_approve)."""
         customer, token = parse_force_approve(body)
         with self._lock:
-            p = self._find(msn, reference)
-            with self._changing(p):
-                p.force_approve(customer=customer, token=token)
+            self._book.change(
+                msn, reference, lambda p: p.force_approve(customer=customer, token=token)
+            )
 
     # --- the user's side (landing page, control plane) ------------------------------------------
 
@@ -290,30 +233,24 @@ class EPaymentBackend:
 
     def _user_action(self, msn: str, reference: str, action: Callable[[Payment], None]) -> str:
         with self._lock:
-            p = self._find(msn, reference)
-            with self._changing(p):
-                action(p)
-            return p.state
+            return self._book.change(msn, reference, action).state
 
     def payment_for_token(self, token: str) -> Payment | None:
         """The payment behind a redirectUrl token (landing page, QR image), refreshed."""
         with self._lock:
-            p = self._ledger.by_token(token)
-            if p is not None:
-                self._refresh(p)
-            return p
+            return self._book.by_token(token)
 
     # --- the control plane's views ----------------------------------------------------------------
 
     def payment(self, msn: str, reference: str) -> Payment:
         """The live model (tests and the control plane); callers must not mutate it."""
         with self._lock:
-            return self._find(msn, reference)
+            return self._book.find(msn, reference)
 
     def payment_summary(self, msn: str, reference: str) -> dict[str, Any]:
         """GET /_sim/payments/{msn}/{reference}: the summary with the whole event log."""
         with self._lock:
-            p = self._find(msn, reference)
+            p = self._book.find(msn, reference)
             return {**control_json(p, self.base_url), "events": copy.deepcopy(p.events)}
 
     def list_payments(
@@ -322,9 +259,11 @@ class EPaymentBackend:
         """GET /_sim/payments: oldest first, `limit` of them (all by default) after `offset`."""
         with self._lock:
             self.sweep()
-            return [control_json(p, self.base_url) for p in self._ledger.page(msn, offset, limit)]
+            return [
+                control_json(p, self.base_url) for p in self._book.ledger.page(msn, offset, limit)
+            ]
 
     def count_payments(self, msn: str | None = None) -> int:
         """How many payments the simulator keeps (of one MSN): the listing's total."""
         with self._lock:
-            return self._ledger.count(msn)
+            return self._book.ledger.count(msn)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator import exceptions as ex
 from simulator.clock import SimClock, iso
 from simulator.config import SalesUnit
 from simulator.ids import SeededIds
 from simulator.magic_amounts import DECLINED_AMOUNTS, REFUND_FAILURES, TEST_CARD_BIN
+from simulator.payment_rules import (
+    check_cancel_after_approval,
+    check_capture,
+    check_created,
+    check_force_approve,
+    check_refund,
+)
+from simulator.redirects import redirect_url
 from simulator.requests_parsing import CreateRequest
 from simulator.transitions import TransitionPolicy
 
@@ -18,9 +25,10 @@ ENDED_STATES = ("ABORTED", "EXPIRED", "TERMINATED")
 
 @dataclass(slots=True)
 class Payment:
-    """One payment of one sales unit. Its methods check the rules, change its state and amounts,
-    and append to its event log, or raise the DomainError the API answers. Not thread-safe: the
-    backend holds its lock around every call and tells its listeners about new events."""
+    """One payment of one sales unit. Its methods check the rules (simulator/payment_rules.py),
+    change its state and amounts, and append to its event log, or raise the DomainError the API
+    answers. Not thread-safe: the backend holds its lock around every call and tells its
+    listeners about new events."""
 
     msn: str
     reference: str
@@ -87,62 +95,22 @@ class Payment:
             clock=clock,
             ids=ids,
         )
-        payment.redirect_url = payment._redirect_url(base_url)
+        payment.redirect_url = redirect_url(payment.user_flow, token, req.qr_format, base_url)
         payment._log("CREATED", payment.value, key=key, psp=payment.psp_reference, at=now)
         return payment
-
-    def _redirect_url(self, base_url: str) -> str | None:
-        """Landing page for WEB_REDIRECT and NATIVE_REDIRECT (the real one is an app URL), a QR
-        image for QR (or the landing URL itself for TEXT/TARGETURL), none for PUSH_MESSAGE."""
-        landing = f"{base_url}/landing?token={self.landing_token}"
-        if self.user_flow == "PUSH_MESSAGE":
-            return None
-        if self.user_flow == "QR":
-            fmt = (self.qr_format or {}).get("format", "IMAGE/SVG+XML")
-            qr = f"{base_url}/qr?token={self.landing_token}"
-            return landing if fmt == "TEXT/TARGETURL" else qr
-        return landing
 
     # --- the merchant's operations -----------------------------------------------------------
 
     def capture(self, value: int, *, key: str, allow_partial: bool) -> None:
-        """capturePayment. Which code wins when several apply is UNCONFIRMED: the order is state,
-        nothing left (6170 fully captured / 6070 remainder cancelled), 6140, then 6090."""
-        if self.state == "CREATED":
-            raise ex.CaptureBeforeReservation(
-                "The amount you tried to capture is not reserved. "
-                "The user must accept the payment before capture can be done."
-            )
-        if self.state != "AUTHORIZED":
-            raise ex.CannotBeCaptured(f"A payment in state {self.state} cannot be captured.")
-        if self.capturable == 0:
-            if self.cancelled:
-                raise ex.CannotCaptureCancelled(
-                    "The remaining amount of the payment was cancelled."
-                )
-            raise ex.AlreadyCaptured("The full amount of the payment has already been captured.")
-        if not allow_partial and (self.captured or value != self.authorized):
-            raise ex.MustCaptureFullAmount("This sales unit must capture the full amount at once.")
-        if value > self.capturable:
-            raise ex.CaptureAmountTooHigh(
-                f"Capture amount {value} is higher than the capturable amount {self.capturable}."
-            )
+        """capturePayment (refusals, in order: check_capture)."""
+        check_capture(self, value, allow_partial)
         self.captured += value
         self._log("CAPTURED", value, key=key)
 
     def refund(self, value: int, *, key: str) -> None:
         """refundPayment: up to captured - refunded, repeatedly. The magic amounts 123 and 124
         are refused after logging a REFUNDED event with success false."""
-        if self.state == "CREATED":
-            raise ex.RefundBeforeReservation("The payment must be authorized and captured first.")
-        if self.state != "AUTHORIZED":
-            raise ex.CannotBeRefunded(f"A payment in state {self.state} cannot be refunded.")
-        if self.captured and self.refundable == 0:
-            raise ex.AlreadyRefunded("The captured amount has already been refunded in full.")
-        if value > self.refundable:
-            raise ex.NotEnoughRefundable(
-                f"Refund amount {value} is higher than the refundable amount {self.refundable}."
-            )
+        check_refund(self, value)
         failure = REFUND_FAILURES.get(value)
         if failure is not None:
             self._log("REFUNDED", value, key=key, success=False)
@@ -152,25 +120,14 @@ class Payment:
 
     def cancel(self, *, transaction_only: bool, key: str | None) -> None:
         """cancelPayment. Before approval -> TERMINATED (cancelledAmount = amount); after
-        approval the whole remainder is cancelled and the state stays AUTHORIZED. A second
-        cancel (nothing left) gives 6190 (UNCONFIRMED: 6050 is also plausible)."""
+        approval the whole remainder is cancelled and the state stays AUTHORIZED (refusals, in
+        order: check_cancel_after_approval)."""
         if self.state == "CREATED":
             self.cancelled += self.value
             self.state = "TERMINATED"
             self._log("TERMINATED", self.value, key=key)
             return
-        if self.state != "AUTHORIZED":
-            raise ex.CannotBeCancelled(f"A payment in state {self.state} cannot be cancelled.")
-        if transaction_only:
-            raise ex.CannotCancelAuthorized(
-                "cancelTransactionOnly is set and the payment is authorized; nothing was cancelled."
-            )
-        if self.captured >= self.authorized:
-            raise ex.CannotCancelCaptured(
-                "The payment is fully captured; there is nothing to cancel."
-            )
-        if self.capturable == 0:
-            raise ex.CannotBeCancelled("The remaining amount of the payment is already cancelled.")
+        check_cancel_after_approval(self, transaction_only)
         remainder = self.capturable
         self.cancelled += remainder
         self._log("CANCELLED", remainder, key=key)
@@ -179,12 +136,7 @@ class Payment:
         """forceApprove (test only): CREATED -> AUTHORIZED at once. Magic card amounts are not
         applied (the docs say force approve does not support them). `token` must match the
         payment's redirectUrl token when sent."""
-        if token is not None and token != self.landing_token:
-            raise ex.ApproveFailed("The token does not belong to this payment.")
-        if self.state == "AUTHORIZED":
-            raise ex.AlreadyReserved("The payment is already authorized.")
-        if self.state != "CREATED":
-            raise ex.ApproveNotAllowed(f"A payment in state {self.state} cannot be approved.")
+        check_force_approve(self, token)
         if customer and self.customer is None:
             self.customer = customer
         self._authorize()
@@ -193,18 +145,18 @@ class Payment:
 
     def approve(self) -> None:
         """The user approves in the app: AUTHORIZED, or ABORTED for a declined card amount."""
-        self._require_created()
+        check_created(self)
         self._user_approve()
 
     def reject(self) -> None:
         """The user rejects (or leaves the landing page): ABORTED."""
-        self._require_created()
+        check_created(self)
         self.state = "ABORTED"
         self._log("ABORTED", self.value)
 
     def expire(self) -> None:
         """Nobody acted in time: EXPIRED now, without moving the clock."""
-        self._require_created()
+        check_created(self)
         self.state = "EXPIRED"
         self._log("EXPIRED", self.value)
 
@@ -240,12 +192,6 @@ class Payment:
     def polled(self) -> None:
         """A GET of this payment (the after_polls transition counts them)."""
         self.polls += 1
-
-    def _require_created(self) -> None:
-        if self.state == "AUTHORIZED":
-            raise ex.AlreadyReserved("The payment is already authorized.")
-        if self.state != "CREATED":
-            raise ex.ApproveNotAllowed(f"The payment is already {self.state}.")
 
     def _user_approve(self) -> None:
         if self.value in DECLINED_AMOUNTS:
