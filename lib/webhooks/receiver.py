@@ -5,41 +5,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from lib.exchange import utc_now
+from lib.webhooks.delivery_record import record_delivery
 from lib.webhooks.events import Delivery, ReceivedEvent
-from lib.webhooks.evidence import evidence_headers, parse_event, response_body, to_exchange
+from lib.webhooks.evidence import evidence_headers, response_body
 from lib.webhooks.http import MAX_BODY, ReceiverServer
 from lib.webhooks.inbox import Inbox
-from lib.webhooks.signature import (
-    DEFAULT_MAX_SKEW,
-    Outcome,
-    Verdict,
-    path_and_query,
-    signed_host,
-    verify,
-)
+from lib.webhooks.judge import Registration, SecretSource, candidates, judge
+from lib.webhooks.signature import DEFAULT_MAX_SKEW, path_and_query
 
 logger = logging.getLogger("epayment_lab.webhooks")
 
 DEFAULT_PATH = "/webhooks/epayment"
 EXCERPT_BYTES = 2048  # what is kept of a refused body: enough to see what it was
-SHALLOW_CHARS = 200  # fewer than JSON's recursion limit of nesting (about 1,000)
-# A secret for every path, or a function from the path (and query) to the secret(s) for it.
-SecretSource = str | Callable[[str], str | Sequence[str] | None] | None
-
-
-@dataclass(frozen=True)
-class Registration:
-    """A webhook registered to deliver here: the URL exactly as registered, and its secret."""
-
-    url: str
-    secret: str = field(repr=False)
-    id: str | None = None
 
 
 class WebhookReceiver:
@@ -192,7 +174,9 @@ class WebhookReceiver:
         started = time.perf_counter()
         received_at = self.clock()
         size = len(body) if size is None else size
-        verdict, registration, event = self._judge(method, target, headers, body, size, received_at)
+        verdict, registration, event = judge(
+            method, target, headers, body, size, received_at, self._candidates, self.max_skew
+        )
         status = 413 if size > MAX_BODY else verdict.http_status
         reason = verdict.reason
         failing = self._take_failure() if event is not None else None
@@ -218,80 +202,17 @@ class WebhookReceiver:
         logger.info("webhook %s %s -> %s %s", target, delivery.reference, status, verdict.outcome)
         return delivery
 
-    def _judge(
-        self,
-        method: str,
-        target: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        size: int,
-        now: datetime,
-    ) -> tuple[Verdict, Registration | None, ReceivedEvent | None]:
-        """The verdict, the registration it verified against, and the event (None: refused)."""
-        if size > MAX_BODY:
-            reason = f"a body of {size:,} bytes is over the receiver's {MAX_BODY:,}-byte limit"
-            return Verdict(Outcome.BAD_PAYLOAD, reason), None, None
-        verdict, registration = self._verify(method, target, headers, body, now)
-        if not verdict.ok:
-            return verdict, registration, None
-        try:
-            event = parse_event(body, now, registration.id if registration else None)
-        except RecursionError:
-            reason = "authentic, but its JSON is nested too deep to read"
-            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            reason = f"authentic, but not a readable event ({type(exc).__name__})"
-            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
-        if event is None:
-            reason = "authentic, but not a JSON event object"
-            return Verdict(Outcome.BAD_PAYLOAD, reason), registration, None
-        return verdict, registration, event
-
     def _respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, size: int
     ) -> tuple[int, bytes]:
         delivery = self.handle(method, target, headers, body, size)
         return delivery.status, response_body(delivery)
 
-    def _verify(
-        self,
-        method: str,
-        target: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        now: datetime,
-    ) -> tuple[Verdict, Registration | None]:
-        candidates = self._candidates(target)
-        if not candidates:
-            reason = f"no webhook secret known for {target} (register it: add_registration)"
-            return Verdict(Outcome.NO_SECRET, reason), None
-        verdicts = []
-        for registration in candidates:
-            verdict = verify(
-                method=method,
-                path_and_query=path_and_query(registration.url),
-                host=signed_host(registration.url),
-                headers=headers,
-                body=body,
-                secret=registration.secret,
-                now=now,
-                max_skew=self.max_skew,
-            )
-            if verdict.ok:
-                return verdict, registration
-            verdicts.append((verdict, registration))
-        # A verdict that got past the signature (stale date) says more than "bad signature".
-        return next((v for v in verdicts if v[0].outcome is not Outcome.BAD_SIGNATURE), verdicts[0])
-
     def _candidates(self, target: str) -> list[Registration]:
         with self._lock:
-            found = list(self._registrations.get(target, []))
-        secrets: Any = self._secret(target) if callable(self._secret) else self._secret
-        if isinstance(secrets, str):
-            secrets = [secrets]
-        own_url = f"http://{self.public_host or f'{self.host}:{self.port}'}{target}"
-        found.extend(Registration(own_url, s) for s in secrets or [] if s)
-        return found
+            registered = list(self._registrations.get(target, []))
+        own_netloc = self.public_host or f"{self.host}:{self.port}"
+        return candidates(registered, self._secret, target, own_netloc)
 
     def _take_failure(self) -> int | None:
         with self._lock:
@@ -309,23 +230,4 @@ class WebhookReceiver:
             add(secret)
 
     def _record(self, delivery: Delivery, latency_ms: float) -> None:
-        if self.recorder is None:
-            return
-        exchange = to_exchange(delivery, self.target, latency_ms)
-        # A refused body is the sender's word: anyone can post one naming any payment, so it
-        # is evidence of the refusal only, never on a payment's timeline.
-        exchange.reference = delivery.reference
-        if delivery.size is not None:
-            kept = f"{len(delivery.body):,} of {delivery.size:,} bytes kept"
-            exchange.error = f"{exchange.error} ({kept})" if exchange.error else kept
-        try:
-            try:
-                self.recorder.record(exchange)
-            except RecursionError:
-                # Redaction reads a body as JSON and cannot read one nested this deep: the
-                # refusal is recorded with the body's first bytes only.
-                exchange.request_body = (exchange.request_body or "")[:SHALLOW_CHARS]
-                self.recorder.record(exchange)
-        except Exception:  # noqa: BLE001
-            # A broken evidence store must not make us refuse a delivery (the sender would retry).
-            logger.exception("Recording a webhook delivery failed; it was still answered.")
+        record_delivery(self.recorder, delivery, self.target, latency_ms)
