@@ -19,6 +19,7 @@ from typing import Any
 
 from lib.exchange import Exchange
 from lib.recorder import Recorder, open_store
+from lib.recorder.migrations import rebuild_counts
 from lib.recorder.proofs import proofs_of
 from lib.recorder.rows import exchange_row
 from lib.recorder.schema import EXCHANGE_COLUMNS, exchanges, proofs, runs
@@ -118,6 +119,7 @@ def build_store(location: str, seed: list[Exchange], rows: int) -> None:
     with store.engine.begin() as conn:
         for index in indexes:
             index.create(conn)
+        rebuild_counts(conn)
     # Statistics for the planner; on PostgreSQL also the visibility map, as autovacuum keeps it
     # on a live database (index-only counts need it).
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +34,7 @@ from lib.checklist.targets import REHEARSALS
 from lib.epayment.models import PaymentState
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.proofs import BITS, COMPLETE_MASK
-from lib.recorder.schema import exchanges, proofs, runs
+from lib.recorder.schema import as_utc, exchanges, proof_counts, proofs, runs
 from lib.recorder.sql_store import SqlStore
 
 p = proofs.c
@@ -52,12 +53,13 @@ class Ask:
         self,
         conn: Connection,
         store: SqlStore,
-        runs: ColumnElement[bool],
+        run_scope: Callable[[Any], ColumnElement[bool]],
         targets: tuple[str, ...] | None,
         since: datetime | None,
     ) -> None:
-        self.conn, self.store = conn, store
+        self.conn, self.store, self.run_scope = conn, store, run_scope
         self.targets, self.since = targets, since
+        runs = run_scope(p.run_id)
         self.base = and_(runs, true() if since is None else p.started_at >= since)
         self.scope = self.base if targets is None else and_(self.base, p.target.in_(targets))
         self._temps: list[Table] = []
@@ -69,10 +71,29 @@ class Ask:
         """One condition per (kind, target) present: each an index range in log order."""
         found = []
         for kind in kinds:
-            for target in self.targets or self._targets_of(kind):
+            for target in self._targets(kind):
                 found.append(and_(p.kind == kind, p.target == target, self.base,
                                   true() if cond is None else cond))  # fmt: skip
         return found
+
+    def _targets(self, kind: str) -> Sequence[str]:
+        return self.targets or self._targets_of(kind)
+
+    def _kept(self, kind: str, target: str) -> int:
+        """The kind's count from proof_counts; the cutoff's own day counted from the proofs."""
+        c = proof_counts.c
+        query = select(func.coalesce(func.sum(c.n), 0)).where(
+            c.kind == kind, c.target == target, self.run_scope(c.run_id)
+        )
+        if self.since is None:
+            return int(self.conn.execute(query).scalar_one())
+        day = as_utc(self.since).date()
+        later = int(self.conn.execute(query.where(c.day > day.isoformat())).scalar_one())
+        next_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+        same_day = select(func.count()).where(
+            p.kind == kind, p.target == target, self.base, p.started_at < next_day
+        )
+        return later + int(self.conn.execute(same_day).scalar_one())
 
     def _targets_of(self, kind: str) -> list[str]:
         targets, last = [], ""
@@ -98,9 +119,13 @@ class Ask:
 
     def summary(self, kinds: Sequence[str], cond: ColumnElement[bool] | None = None) -> Found:
         """Count, targets, newest time, newest ids and references of the matching proofs."""
-        count = 0
-        for where in self._streams(kinds, cond):
-            count += int(self.conn.execute(select(func.count()).where(where)).scalar_one())
+        if cond is None:
+            count = sum(self._kept(kind, t) for kind in kinds for t in self._targets(kind))
+        else:
+            streams = self._streams(kinds, cond)
+            count = sum(
+                self.conn.execute(select(func.count()).where(w)).scalar_one() for w in streams
+            )
         if not count:
             return Found(None)
         newest = self._ordered(kinds, cond, MAX_IDS, newest=True)
@@ -340,7 +365,7 @@ class StoreProver:
         self.store = store
         self.where = _runs_only(where or ExchangeFilter())
         self.cutoff = cutoff
-        self.runs = _run_condition(self.where)
+        self.runs = partial(_run_condition, self.where)
 
     def _ask(self, conn: Connection, environment: str, scope: Scope) -> Ask:
         if scope == "fresh":
@@ -399,10 +424,11 @@ def _runs_only(where: ExchangeFilter) -> ExchangeFilter:
     return ExchangeFilter(run_ids=where.run_ids, who=where.who)
 
 
-def _run_condition(where: ExchangeFilter) -> ColumnElement[bool]:
+def _run_condition(where: ExchangeFilter, run_id: Any) -> ColumnElement[bool]:
+    """The filter's runs as a condition on a run id column (proofs' or proof_counts')."""
     parts: list[ColumnElement[bool]] = []
     if where.run_ids is not None:
-        parts.append(p.run_id.in_(where.run_ids) if where.run_ids else false())
+        parts.append(run_id.in_(where.run_ids) if where.run_ids else false())
     if not where.who.empty:
-        parts.append(p.run_id.in_(select(runs.c.id).where(where.who.condition())))
+        parts.append(run_id.in_(select(runs.c.id).where(where.who.condition())))
     return and_(true(), *parts)

@@ -15,6 +15,7 @@ from lib.recorder.schema import (
     SCHEMA_VERSION,
     exchanges,
     metadata,
+    proof_counts,
     proofs,
     runs,
 )
@@ -48,6 +49,7 @@ def _v2_who_where_and_proofs(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE runs ADD COLUMN exchange_count INTEGER NOT NULL DEFAULT 0"))
     conn.execute(text("ALTER TABLE exchanges ADD COLUMN msn VARCHAR"))
     proofs.create(conn)
+    proof_counts.create(conn)
     for table in (runs, exchanges):
         for index in table.indexes:
             index.create(conn, checkfirst=True)
@@ -55,7 +57,8 @@ def _v2_who_where_and_proofs(conn: Connection) -> None:
 
 
 def _backfill(conn: Connection) -> None:
-    """MSNs and proofs of the stored exchanges, then each run's count, target and MSN."""
+    """MSNs and proofs of the stored exchanges, their counts, then each run's count, target
+    and MSN."""
     last = 0
     columns = [exchanges.c[name] for name in EXCHANGE_COLUMNS]
     while True:
@@ -70,12 +73,29 @@ def _backfill(conn: Connection) -> None:
             if found := proof_rows(row["id"], exchange):
                 conn.execute(proofs.insert(), found)
         last = chunk[-1]["id"]
+    rebuild_counts(conn)
     conn.execute(
         text(
             "UPDATE runs SET exchange_count = (SELECT COUNT(*) FROM exchanges e "
             "WHERE e.run_id = runs.id), target = (SELECT e.target FROM exchanges e "
             "WHERE e.run_id = runs.id ORDER BY e.id LIMIT 1), msn = (SELECT e.msn FROM "
             "exchanges e WHERE e.run_id = runs.id AND e.msn IS NOT NULL ORDER BY e.id LIMIT 1)"
+        )
+    )
+
+
+def rebuild_counts(conn: Connection) -> None:
+    """proof_counts from the proofs table (after a migration's backfill or a bulk load)."""
+    if conn.dialect.name == "postgresql":
+        day = "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    else:
+        day = "substr(started_at, 1, 10)"  # ISO 8601 UTC text
+    conn.execute(text("DELETE FROM proof_counts"))
+    conn.execute(
+        text(
+            "INSERT INTO proof_counts (kind, target, day, run_id, n) "
+            f"SELECT kind, coalesce(target, ''), {day}, coalesce(run_id, ''), count(*) "
+            f"FROM proofs GROUP BY kind, coalesce(target, ''), {day}, coalesce(run_id, '')"
         )
     )
 

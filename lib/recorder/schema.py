@@ -141,6 +141,20 @@ proofs = Table(
     Index("ix_proofs_run", "run_id", "kind"),
 )
 
+# Proofs counted per run, kind, target and UTC day, kept by each insert: the checklist's counts
+# read a few hundred rows here instead of a million index entries. A run is one writer, so
+# concurrent writers never wait on each other's counters.
+proof_counts = Table(
+    "proof_counts",
+    metadata,
+    Column("kind", String, primary_key=True),
+    Column("target", String, primary_key=True),  # "" for none
+    Column("day", String, primary_key=True),  # YYYY-MM-DD, UTC
+    Column("run_id", String, primary_key=True),  # "" for none
+    Column("n", Integer, nullable=False),
+    Index("ix_proof_counts_run", "run_id"),
+)
+
 # Columns of an exchange in the order the rows are read back (Exchange's field names).
 EXCHANGE_COLUMNS: tuple[str, ...] = (
     "id", "run_id", "started_at", "target", "step", "operation", "method", "url",

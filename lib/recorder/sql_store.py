@@ -27,7 +27,15 @@ from lib.recorder.filters import ExchangeFilter, Page, RunFilter
 from lib.recorder.migrations import current_version, migrate
 from lib.recorder.proofs import proofs_of
 from lib.recorder.rows import exchange_row, to_exchange
-from lib.recorder.schema import EXCHANGE_COLUMNS, exchanges, proofs, run_meta, runs
+from lib.recorder.schema import (
+    EXCHANGE_COLUMNS,
+    as_utc,
+    exchanges,
+    proof_counts,
+    proofs,
+    run_meta,
+    runs,
+)
 from lib.recorder.store import Run
 
 CHUNK = 2_000  # rows per query when streaming: constant memory, short transactions
@@ -124,6 +132,7 @@ class SqlStore:
                         for p in found
                     ],
                 )  # fmt: skip
+                conn.execute(_counted(conn.dialect.name), _count_keys(exchange, found))
             if exchange.run_id is not None:
                 conn.execute(_count_and_where(exchange.run_id, exchange.target, row["msn"]))
         return new_id
@@ -282,6 +291,21 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _count_keys(exchange: Exchange, found: Sequence[Any]) -> list[dict[str, Any]]:
+    day = as_utc(exchange.started_at).date().isoformat()
+    where = {"target": exchange.target or "", "day": day, "run_id": exchange.run_id or ""}
+    return [{"kind": p.kind, **where, "n": 1} for p in found]
+
+
+def _counted(dialect_name: str) -> Any:
+    """Adds one to a proof count (a new row the first time)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    upsert = dialect.insert(proof_counts)
+    return upsert.on_conflict_do_update(
+        index_elements=["kind", "target", "day", "run_id"], set_={"n": proof_counts.c.n + 1}
+    )
 
 
 def _without_nul(e: Exchange) -> Exchange:

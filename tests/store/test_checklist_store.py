@@ -119,3 +119,12 @@ def test_the_first_started_order_wins_even_when_completed_later(recorder: Record
     b.events("acme-order-a", "CAPTURED", "REFUNDED", "CANCELLED")
     _check(recorder, b.exchanges)
     assert evaluate_store(recorder.store, now=NOW)["G3"].references == ("acme-order-a",)
+
+
+@pytest.mark.parametrize("hours", [-2, 2, 13])
+def test_counts_at_the_age_limits_own_day(recorder: Recorder, hours: int) -> None:
+    """Kept counts are per UTC day; the day of the age limit is counted from the proofs."""
+    limit = NOW - timedelta(days=30)
+    early = complete_log(LogBuilder(at=limit - timedelta(hours=3))).exchanges
+    late = complete_log(LogBuilder(at=limit + timedelta(hours=hours))).exchanges
+    _check(recorder, early + late[: len(late) // 2])
