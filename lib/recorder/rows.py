@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from lib.exchange import Exchange
+from lib.recorder.schema import as_utc
 
 
 def header_value(headers: Mapping[str, str], name: str) -> str | None:
@@ -35,3 +37,24 @@ def to_exchange(row: Mapping[str, Any]) -> Exchange:
     data["response_headers"] = json.loads(data.get("response_headers") or "{}")
     data.pop("msn", None)
     return Exchange(**data)
+
+
+def count_keys(exchange: Exchange, found: Sequence[Any]) -> list[dict[str, Any]]:
+    """The proof_counts keys an exchange's proofs add one to (its run, target, UTC day)."""
+    day = as_utc(exchange.started_at).date().isoformat()
+    where = {"target": exchange.target or "", "day": day, "run_id": exchange.run_id or ""}
+    return [{"kind": p.kind, **where, "n": 1} for p in found]
+
+
+def without_nul(e: Exchange) -> Exchange:
+    """PostgreSQL text cannot hold NUL: it is stored as U+FFFD (the replacement character)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("\x00", "\ufffd")
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    changes: dict[str, Any] = {k: clean(v) for k, v in vars(e).items()}
+    return replace(e, **changes)

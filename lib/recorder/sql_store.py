@@ -26,10 +26,9 @@ from lib.exchange import Exchange
 from lib.recorder.filters import ExchangeFilter, Page, RunFilter
 from lib.recorder.migrations import current_version, migrate
 from lib.recorder.proofs import proofs_of
-from lib.recorder.rows import exchange_row, to_exchange
+from lib.recorder.rows import count_keys, exchange_row, to_exchange, without_nul
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
-    as_utc,
     exchanges,
     proof_counts,
     proofs,
@@ -114,7 +113,7 @@ class SqlStore:
     def add_exchange(self, exchange: Exchange) -> int:
         """Stores one exchange (redacted, `run_id` set) with its proofs; returns its new id."""
         if self.engine.dialect.name == "postgresql":
-            exchange = _without_nul(exchange)
+            exchange = without_nul(exchange)
         row = exchange_row(exchange)
         found = proofs_of(exchange)  # bodies parsed before the write lock is taken
         with self._write() as conn:
@@ -132,7 +131,7 @@ class SqlStore:
                         for p in found
                     ],
                 )  # fmt: skip
-                conn.execute(_counted(conn.dialect.name), _count_keys(exchange, found))
+                conn.execute(_counted(conn.dialect.name), count_keys(exchange, found))
             if exchange.run_id is not None:
                 conn.execute(_count_and_where(exchange.run_id, exchange.target, row["msn"]))
         return new_id
@@ -293,12 +292,6 @@ class SqlStore:
         self.engine.dispose()
 
 
-def _count_keys(exchange: Exchange, found: Sequence[Any]) -> list[dict[str, Any]]:
-    day = as_utc(exchange.started_at).date().isoformat()
-    where = {"target": exchange.target or "", "day": day, "run_id": exchange.run_id or ""}
-    return [{"kind": p.kind, **where, "n": 1} for p in found]
-
-
 def _counted(dialect_name: str) -> Any:
     """Adds one to a proof count (a new row the first time)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
@@ -306,20 +299,6 @@ def _counted(dialect_name: str) -> Any:
     return upsert.on_conflict_do_update(
         index_elements=["kind", "target", "day", "run_id"], set_={"n": proof_counts.c.n + 1}
     )
-
-
-def _without_nul(e: Exchange) -> Exchange:
-    """PostgreSQL text cannot hold NUL: it is stored as U+FFFD (the replacement character)."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace("\x00", "\ufffd")
-        if isinstance(value, dict):
-            return {clean(k): clean(v) for k, v in value.items()}
-        return value
-
-    changes: dict[str, Any] = {k: clean(v) for k, v in vars(e).items()}
-    return replace(e, **changes)
 
 
 def _run(row: Any) -> Run:
