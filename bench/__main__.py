@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 from dataclasses import dataclass
 
-from bench import delivery, integration_checks, load, proxy, qa, sweep, webhooks, wrk
+from bench import delivery, integration_checks, load, proxy, qa, store, sweep, webhooks, wrk
 from bench.server import Target, simulator_process
+from bench.stats import percentile
 
 GET_TARGET = 3000  # GET/s of a stateless mock generated from the same spec, on this machine
 COLUMNS = (("scenario", 26), ("tool", 16), ("count", 8), ("errors", 7), ("per sec", 9))
 COLUMNS += (("median ms", 11), ("p99 ms", 9))
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 @dataclass(frozen=True)
@@ -123,6 +117,12 @@ def main() -> None:
         "--no-qa", dest="qa", action="store_false", help="skip the QA battery and exports"
     )
     parser.add_argument(
+        "--no-store",
+        dest="store",
+        action="store_false",
+        help="skip the evidence store at 1,000,000 exchanges (SQLite and PostgreSQL; minutes)",
+    )
+    parser.add_argument(
         "--no-sweep",
         dest="sweep",
         action="store_false",
@@ -157,6 +157,8 @@ def main() -> None:
         print(f"{delivery.table(blocks)}\n{delivery.verdict(blocks)}")
     if args.qa:
         qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
+    if args.store:
+        store.main([])
     if args.sweep:
         sweep.main([])
     if args.integration:  # the merchant's own integration: proxy overhead, checks at scale

@@ -18,8 +18,8 @@ import uuid
 from typing import IO, Any
 
 from bench import load
-from bench.__main__ import percentile
 from bench.server import Target, free_port
+from bench.stats import percentile
 from simulator import DEFAULT_SALES_UNIT, SimulatorConfig, SimulatorServer
 
 EXPIRY_SECONDS = 3600.0
