@@ -15,7 +15,8 @@ from typing import TextIO
 from lib.integration.findings import Finding, has_errors, write_findings
 from lib.integration.recording import REHEARSAL
 from lib.integration.session import IntegrationSession
-from lib.recorder import SqliteStore
+from lib.recorder import open_store
+from lib.recorder.location import evidence_location
 from lib.report import ReportInfo, write_evidence_pack
 
 EXIT_OK, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
@@ -33,6 +34,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=8091, help="127.0.0.1 port (0: any free)")
     parser.add_argument("--out", type=Path, required=True, help="directory for the results")
+    parser.add_argument(
+        "--db",
+        help="evidence store: a SQLite path or postgresql:// URL "
+        "(default: EPAYMENT_LAB_DB, else OUT/evidence.sqlite)",
+    )
     parser.add_argument(
         "--duration",
         type=float,
@@ -87,7 +93,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         return EXIT_SETUP
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(args.out / "evidence.sqlite")
+        store = open_store(evidence_location(args.db, args.out / "evidence.sqlite"))
         session = IntegrationSession(
             args.target, store=store, port=args.port, ca_file=args.ca_file
         ).start()

@@ -23,6 +23,7 @@ from lib.qa.scenarios import SCENARIOS, scenario_by_name
 from lib.qa.units import UnitsError, read_units_file, resolve
 from lib.qa.verdict import UnitVerdict, judge
 from lib.recorder import Recorder
+from lib.recorder.location import evidence_location, shown
 from lib.report import ReportInfo, write_evidence_pack
 from lib.settings import SettingsError
 
@@ -40,6 +41,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add = parser.add_argument
     add("--target", choices=("simulator", "test"), default="simulator")
     add("--out", type=Path, required=True, help="directory for the evidence pack")
+    add("--db", help="evidence store: a SQLite path or postgresql:// URL "
+        "(default: EPAYMENT_LAB_DB, else OUT/evidence.sqlite)")  # fmt: skip
     add("--label", help="run label shown in the report (default: target + time)")
     add("--scenario", action="append", help="run only this scenario (repeatable)")
     add("--scenarios", type=Path, help="a TOML or YAML file of scenarios to run instead")
@@ -105,7 +108,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         print(error.args[0], file=sys.stderr)
         return EXIT_SETUP
     args.out.mkdir(parents=True, exist_ok=True)
-    recorder = Recorder.open(args.out / "evidence.sqlite", run_label=label)
+    args.db = evidence_location(args.db, args.out / "evidence.sqlite")
+    recorder = Recorder.open(args.db, run_label=label)
     try:
         with open_batch(args, recorder) as batch:
             for unit_run in batch.runs:
@@ -136,7 +140,7 @@ def finish(batch: Batch, recorder: Recorder, args: argparse.Namespace, label: st
         runs = [(r.unit, r.run.result.steps) for r in batch.runs]
         write_junit(args.junit, runs, label=label, when=now)
     print_summary(verdicts, batch, evaluate(recorded, now=now), out)
-    print(f"Evidence log: {args.out / 'evidence.sqlite'}", file=out)
+    print(f"Evidence log: {shown(args.db)}", file=out)
     if not args.no_pack:
         print(f"Evidence pack: {pack}", file=out)
     complete = batch.deliveries is None or batch.deliveries.complete
