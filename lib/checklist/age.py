@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from lib.checklist.evaluate import ChecklistResult, ItemResult
+from lib.checklist.results import ChecklistResult, ItemResult
 from lib.exchange import Exchange
 
 # The checklist's rule is "examples no older than 1 month": warn while there is time to rerun.

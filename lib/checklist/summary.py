@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lib.checklist.age import age_warning
-from lib.checklist.evaluate import ChecklistResult, Status
+from lib.checklist.results import ChecklistResult, Status
 from lib.checklist.targets import words
 from lib.exchange import Exchange
 
