@@ -16,9 +16,7 @@ from sqlalchemy import (
     and_,
     func,
     insert,
-    or_,
     select,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -30,11 +28,11 @@ from lib.recorder.rows import count_keys, exchange_row, to_exchange, without_nul
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     exchanges,
-    proof_counts,
     proofs,
     run_meta,
     runs,
 )
+from lib.recorder.sql_parts import count_and_where, counted_upsert, msn_is, run_of
 from lib.recorder.store import Run
 
 CHUNK = 2_000  # rows per query when streaming: constant memory, short transactions
@@ -91,12 +89,12 @@ class SqlStore:
             inner = query.order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(newest)
             query = select(inner.subquery())
         rows = self._read(query)
-        found = [_run(row._mapping) for row in rows]
+        found = [run_of(row._mapping) for row in rows]
         return sorted(found, key=lambda r: r.started_at)
 
     def run(self, run_id: str) -> Run | None:
         rows = self._read(select(runs).where(runs.c.id == run_id))
-        return _run(rows[0]._mapping) if rows else None
+        return run_of(rows[0]._mapping) if rows else None
 
     def who_values(self) -> dict[str, list[str]]:
         """The persons, hosts, targets and MSNs the runs carry: choices for the filters."""
@@ -131,9 +129,9 @@ class SqlStore:
                         for p in found
                     ],
                 )  # fmt: skip
-                conn.execute(_counted(conn.dialect.name), count_keys(exchange, found))
+                conn.execute(counted_upsert(conn.dialect.name), count_keys(exchange, found))
             if exchange.run_id is not None:
-                conn.execute(_count_and_where(exchange.run_id, exchange.target, row["msn"]))
+                conn.execute(count_and_where(exchange.run_id, exchange.target, row["msn"]))
         return new_id
 
     def exchanges(
@@ -256,10 +254,10 @@ class SqlStore:
     def sidebar_facts(self, run_id: str, base_url: str, msn: str | None) -> SidebarFacts:
         """The sidebar's token and "resume the last payment" facts, two indexed queries."""
         token = ExchangeFilter(run_ids=(run_id,), operations=("access_token",))
-        ok = and_(exchanges.c.status == 200, _msn_is(msn, or_missing=True))
+        ok = and_(exchanges.c.status == 200, msn_is(msn, or_missing=True))
         issued = self.newest(token, url_prefix=base_url, also=ok)
         created = ExchangeFilter(operations=("create_payment",))
-        ok = and_(exchanges.c.status == 201, _msn_is(msn))
+        ok = and_(exchanges.c.status == 201, msn_is(msn))
         last = self.newest(created, url_prefix=base_url, also=ok)
         return SidebarFacts(issued is not None, last.reference if last else None)
 
@@ -290,39 +288,3 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _counted(dialect_name: str) -> Any:
-    """Adds one to a proof count (a new row the first time)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    upsert = dialect.insert(proof_counts)
-    return upsert.on_conflict_do_update(
-        index_elements=["kind", "target", "day", "run_id"], set_={"n": proof_counts.c.n + 1}
-    )
-
-
-def _run(row: Any) -> Run:
-    return Run(
-        id=row["id"], label=row["label"], started_at=row["started_at"],
-        count=int(row["exchange_count"] or 0), person=row["person"], host=row["host"],
-        target=row["target"], msn=row["msn"],
-    )  # fmt: skip
-
-
-def _count_and_where(run_id: str, target: str | None, msn: str | None) -> Any:
-    # One statement: the count kept, the run's target and MSN set by its first exchange.
-    return (
-        update(runs)
-        .where(runs.c.id == run_id)
-        .values(
-            exchange_count=runs.c.exchange_count + 1,
-            target=func.coalesce(runs.c.target, target),
-            msn=func.coalesce(runs.c.msn, msn),
-        )
-    )
-
-
-def _msn_is(msn: str | None, *, or_missing: bool = False) -> ColumnElement[bool]:
-    column = exchanges.c.msn
-    same = column.is_(None) if msn is None else column == msn
-    return or_(same, column.is_(None)) if or_missing else same
