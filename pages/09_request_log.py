@@ -1,12 +1,13 @@
-"""The request log: every exchange (secrets redacted), filters, one in detail, evidence exports."""
+"""The request log: a page of exchanges at a time, filters, one in detail, streamed exports."""
 
 from functools import partial
 
 import streamlit as st
 
-from lib.log_filter import STATUS_CLASSES, filter_log
+from lib import log_filter as log
 from lib.quickstart import STEP_KEYS
-from lib.recorder import EXPORT_FORMATS, export_bytes, summary
+from lib.recorder import EXPORT_FORMATS, STATUS_CLASSES, export_bytes
+from lib.recorder.sources import Selection
 from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
 
@@ -18,34 +19,38 @@ st.markdown(
     "evidence for the ePayment checklist. Filter it, inspect one, download it.]"
 )
 ss = st.session_state
+store = ss.recorder.store
 if (focus := ss.pop("log_focus", None)) is not None:  # the checklist or QA page opened one exchange
-    ss.update(log_scope="All runs", log_steps=[], log_status=[], log_reference="", log_detail=focus)
+    ss.update({f"log_{name}": [] for name in log.WHO}, log_steps=[], log_status=[])
+    ss.update(log_scope="All runs", log_reference="", log_page=1, log_detail=focus, log_pin=focus)
 scope = st.radio("Runs", ["This run", "All runs"], key="log_scope", horizontal=True)
-frame = ss.recorder.to_dataframe(all_runs=scope == "All runs")
 left, middle, right = st.columns(3)
 steps = left.multiselect("Step", STEP_KEYS, key="log_steps")
 statuses = middle.multiselect("Status", STATUS_CLASSES, key="log_status")
 reference = right.text_input("Reference contains", key="log_reference")
-view = filter_log(frame, steps, statuses, reference)
-st.caption(f"{len(view)} of {len(frame)} exchanges")
-st.dataframe(summary(view).iloc[::-1], hide_index=True, width="stretch", height=320)
-if len(view):
-    labels = {
-        int(r.id): f"#{r.id} {r.operation} {r.status if r.status == r.status else '-'} "
-        f"{r.reference or ''}"
-        for r in view.itertuples()
-    }
+values = store.who_values()
+who = {
+    name: column.multiselect(title, values[name], key=f"log_{name}")
+    for column, (name, title) in zip(st.columns(4), log.WHO.items(), strict=True)
+}
+run_id = None if scope == "All runs" else ss.recorder.run_id
+where = log.log_filter(run_id, steps=steps, statuses=statuses, reference=reference, who=who)
+page, ss.log_page = log.page_of(store, where, ss.get("log_page", 1))
+if log.rehearsed(store, where):
+    st.warning(log.REHEARSAL, icon=":material/theater_comedy:")
+st.caption(log.span(page))
+st.dataframe(log.table(page), hide_index=True, width="stretch", height=320)
+st.number_input(f"Page (of {page.pages})", 1, page.pages, key="log_page")
+if labels := log.choices(page, ss.get("log_pin"), ss.get("log_detail")):
     chosen = st.selectbox(
-        "One exchange in detail", list(labels)[::-1], format_func=labels.get, key="log_detail"
+        "One exchange in detail", [*labels], format_func=labels.get, key="log_detail"
     )
-    show_exchange(ss.recorder.exchange(chosen), key="log")
-    st.markdown("**Download the evidence** (the filtered table)")
-    for column, (fmt, spec) in zip(
-        st.columns(4), [(f, EXPORT_FORMATS[f]) for f in ("csv", "json", "xlsx", "har")], strict=True
-    ):
+    show_exchange(store.exchange(chosen), key="log")  # its headers and bodies, this one only
+    st.markdown(f"**Download the evidence** (the {page.total} filtered exchanges)")
+    for column, fmt in zip(st.columns(4), ("csv", "json", "xlsx", "har"), strict=True):
         column.download_button(
-            spec.label,
-            partial(export_bytes, view, fmt),  # built on click, not on every rerun
+            (spec := EXPORT_FORMATS[fmt]).label,
+            partial(export_bytes, Selection(store, where), fmt),  # streamed on click only
             f"epayment-lab.{spec.extension}",
             spec.mime,
             key=f"log_download_{fmt}",
