@@ -7,7 +7,18 @@ import os
 import statistics
 from dataclasses import dataclass
 
-from bench import delivery, integration_checks, load, proxy, qa, store, sweep, webhooks, wrk
+from bench import (
+    delivery,
+    durability,
+    integration_checks,
+    load,
+    proxy,
+    qa,
+    store,
+    sweep,
+    webhooks,
+    wrk,
+)
 from bench.server import Target, simulator_process
 from bench.stats import percentile
 
@@ -159,6 +170,7 @@ def main() -> None:
         qa.main([])  # the QA battery and a 100,000-row log's exports (bench/qa.py)
     if args.store:
         store.main([])
+    durability.main([])  # a few seconds: the cost of synchronous=FULL
     if args.sweep:
         sweep.main([])
     if args.integration:  # the merchant's own integration: proxy overhead, checks at scale
