@@ -30,8 +30,7 @@ def init_session(
     """Create what every page needs, once per browser session (reruns keep it)."""
     ss = st.session_state
     ss.setdefault("sim_settings", sim_settings)
-    if "recorder" not in ss:
-        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    if "recorder" not in ss:  # a SQLite store makes its own folder; a postgresql:// URL has none
         ss.recorder = Recorder.open(db_path, run_label="dashboard")
     if "client" not in ss:
         use_settings(settings)
@@ -171,16 +170,22 @@ def _unit(settings: Settings) -> tuple[str, str]:
     return settings.base_url, settings.merchant_serial_number
 
 
-def _same_unit(exchange: Any, settings: Settings, *, any_msn: bool = False) -> bool:
-    msn = exchange.request_headers.get("Merchant-Serial-Number")
-    same_msn = msn == settings.merchant_serial_number or (any_msn and msn is None)
-    return bool(exchange.url.startswith(settings.base_url) and same_msn)
+def _ask_store(facts: dict[str, Any], recorder: Recorder, settings: Settings) -> bool:
+    """The store's sidebar facts (two indexed one-row queries, never a scan of the log): the
+    last created reference is remembered for the sales unit; returns whether a token was issued."""
+    found = recorder.store.sidebar_facts(
+        recorder.run_id, settings.base_url, settings.merchant_serial_number
+    )
+    facts["last_created"] = (_unit(settings), found.last_reference)
+    if found.token_issued:
+        facts["token_issued"] = _unit(settings)
+    return found.token_issued
 
 
 def token_issued() -> bool:
     """An access token was issued in this run to the active target and MSN (by any step).
 
-    Once seen it is remembered; until then the query reads only this run's token calls.
+    Once seen it is remembered; until then each rerun asks the store one indexed question.
     """
     ss = st.session_state
     settings, recorder = ss.get("settings"), ss.get("recorder")
@@ -189,11 +194,11 @@ def token_issued() -> bool:
     facts = ss.setdefault("facts", {})
     if facts.get("token_issued") == _unit(settings) or ss.get("marks", set()) & {"setup", "token"}:
         return True
-    for exchange in recorder.exchanges(operation="access_token"):
-        if exchange.status == 200 and _same_unit(exchange, settings, any_msn=True):
-            facts["token_issued"] = _unit(settings)
-            return True
-    return False
+    last = facts.get("last_created")
+    issued = _ask_store(facts, recorder, settings)
+    if last is not None and last[0] == _unit(settings):
+        facts["last_created"] = last  # this session's own create may be newer than the store's
+    return issued
 
 
 def last_created_reference() -> str | None:
@@ -203,22 +208,14 @@ def last_created_reference() -> str | None:
     """
     ss = st.session_state
     facts = ss.setdefault("facts", {})
-    unit = _unit(ss.settings)
-    if facts.get("last_created", (None,))[0] != unit:
-        facts["last_created"] = (unit, _newest_created(ss.recorder, ss.settings))
+    if facts.get("last_created", (None,))[0] != _unit(ss.settings):
+        _ask_store(facts, ss.recorder, ss.settings)
     return facts["last_created"][1]
 
 
 def remember_created(reference: str) -> None:
     facts = st.session_state.setdefault("facts", {})
     facts["last_created"] = (_unit(st.session_state.settings), reference)
-
-
-def _newest_created(recorder: Recorder, settings: Settings) -> str | None:
-    for exchange in reversed(recorder.exchanges("all", operation="create_payment")):
-        if exchange.status == 201 and _same_unit(exchange, settings):
-            return exchange.reference
-    return None
 
 
 def on_simulator() -> bool:
