@@ -18,8 +18,7 @@ st.markdown(
 ss = st.session_state
 recorder = ss.recorder
 all_runs = st.radio("Evidence from", ["This run", "All runs"], key="chk_scope", horizontal=True)
-exchanges = ui.scope_exchanges(recorder, all_runs == "All runs")
-result = ui.evaluate_log(recorder, exchanges)
+result = ui.evaluate_log(recorder, ui.scope(recorder, all_runs == "All runs"))
 ui.alerts(result)
 ui.completeness(result)
 st.caption(
@@ -44,4 +43,4 @@ st.caption(
     "One zip: the report as HTML and as a PDF to attach to the checklist e-mail, the checklist, "
     "and the log as CSV, Excel, JSON, HAR."
 )
-ui.evidence_pack_section(exchanges, result, all_runs=all_runs == "All runs")
+ui.evidence_pack_section(result, all_runs=all_runs == "All runs")

@@ -14,12 +14,12 @@ from lib.checklist import (
     ItemResult,
     Status,
     completeness_line,
-    evaluate,
+    evaluate_store,
     proven_text,
     warnings,
 )
 from lib.checklist.age import too_old
-from lib.exchange import Exchange
+from lib.recorder import ExchangeFilter, Store
 from lib.report import (
     COMMENT_PREFIX,
     ReportInfo,
@@ -58,14 +58,17 @@ COLUMNS = {
 }
 
 
-def scope_exchanges(recorder: Any, all_runs: bool) -> list[Exchange]:
-    return recorder.exchanges("all" if all_runs else None)
+def scope(recorder: Any, all_runs: bool) -> ExchangeFilter | None:
+    """The evidence the page judges: the current run, or every run (None)."""
+    return None if all_runs else ExchangeFilter(run_ids=(recorder.run_id,))
 
 
-def evaluate_log(recorder: Any, exchanges: Sequence[Exchange]) -> ChecklistResult:
-    """The checklist now, with the manual comments saved on the current run."""
+def evaluate_log(recorder: Any, where: ExchangeFilter | None) -> ChecklistResult:
+    """The checklist now, answered by the store's queries (the log is never loaded), with the
+    manual comments saved on the current run."""
     comments = comments_from_meta(recorder.run_meta())
-    return evaluate(exchanges, now=datetime.now(UTC), manual_comments=comments)
+    now = datetime.now(UTC)
+    return evaluate_store(recorder.store, now=now, where=where, manual_comments=comments)
 
 
 def table(result: ChecklistResult) -> list[dict[str, str]]:
@@ -193,27 +196,26 @@ def manual_comments(result: ChecklistResult, recorder: Any) -> None:
 
 
 def evidence_pack(
-    exchanges: Sequence[Exchange],
+    store: Store,
+    where: ExchangeFilter | None,
     comments: dict[str, str],
     info: ReportInfo,
     qa_steps: Sequence[Any] = (),
 ) -> tuple[str, bytes]:
-    """The evidence pack zip (file name, bytes), built in memory."""
+    """The evidence pack zip (file name, bytes): log files streamed from the store."""
     now = datetime.now(UTC)
     data = evidence_pack_bytes(
-        exchanges, info=info, manual_comments=comments, qa_steps=qa_steps, now=now
+        store, where=where, info=info, manual_comments=comments, qa_steps=qa_steps, now=now
     )
     return pack_name(now), data
 
 
-def evidence_pack_section(
-    exchanges: Sequence[Exchange], result: ChecklistResult, *, all_runs: bool
-) -> None:
+def evidence_pack_section(result: ChecklistResult, *, all_runs: bool) -> None:
     """Build the pack only when asked (it writes every export), then offer it for download."""
     ss = st.session_state
     recorder, settings = ss.recorder, ss.settings
     if st.button("Prepare the evidence pack", key="chk_pack", icon=":material/inventory_2:"):
-        with st.spinner(f"Writing the report and exports of {len(exchanges)} exchanges…"):
+        with st.spinner(f"Writing the report and exports of {result.exchange_count} exchanges…"):
             label = next((r.label for r in recorder.runs() if r.id == recorder.run_id), None)
             info = ReportInfo(
                 merchant_serial_number=settings.merchant_serial_number,
@@ -225,7 +227,8 @@ def evidence_pack_section(
             in_scope = all_runs or ss.get("qa_run") == recorder.run_id
             steps = qa.steps if qa is not None and in_scope else ()
             comments = {r.item.id: r.comment for r in result.items if r.comment}
-            pack = evidence_pack(exchanges, comments, info, steps)
+            where = scope(recorder, all_runs)
+            pack = evidence_pack(recorder.store, where, comments, info, steps)
             ss.chk_pack_file = (all_runs, *pack)
     # Offered only for the scope it was built from (switching the scope asks for a new one).
     if ss.get("chk_pack_file") and ss.chk_pack_file[0] == all_runs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -162,3 +163,28 @@ def test_the_evidence_pack_is_built_when_asked(app, simulator, tmp_path: Path) -
     assert REHEARSAL in report
     at.radio(key="chk_scope").set_value("All runs").run()
     assert not at.get("download_button")  # the pack was built for this run only
+
+
+def evaluated(at) -> int:
+    found = re.search(r"(\d+) exchanges evaluated", texts(at))
+    assert found, texts(at)
+    return int(found.group(1))
+
+
+def test_the_checklist_asks_the_store_and_never_loads_the_log(
+    app, battery_log, monkeypatch
+) -> None:
+    in_run = len(battery_log.exchanges())
+    Recorder(battery_log.store, "earlier").record(battery_log.exchanges()[0])  # another run
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole log was loaded")
+
+    monkeypatch.setattr(Recorder, "exchanges", refuse)
+    monkeypatch.setattr(type(battery_log.store), "iter_exchanges", refuse)
+    at = app(CHECKLIST, recorder=battery_log)
+    assert not unexpected(at)
+    assert evaluated(at) == in_run
+    at.radio(key="chk_scope").set_value("All runs").run()
+    assert not unexpected(at)
+    assert evaluated(at) == battery_log.store.count() > in_run

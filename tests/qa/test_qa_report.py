@@ -88,6 +88,43 @@ def test_pack__from_recorder_takes_run_label_and_comments(tmp_path) -> None:
     assert rows["G1"]["comment"] == "Keys ordered 2026-11-01"
 
 
+def _two_runs(tmp_path) -> tuple[Recorder, int]:
+    """An earlier run with one exchange, then the current one holding the complete log."""
+    earlier = Recorder.open(tmp_path / "e.sqlite", run_label="earlier")
+    earlier.record(
+        LogBuilder().add(
+            "get_payment", "GET", "http://x/epayment/v1/payments/old-1", 200, ref="old-1"
+        )
+    )
+    rec = Recorder.open(tmp_path / "e.sqlite", run_label="now")
+    log = complete_log(LogBuilder()).exchanges
+    for ex in log:
+        rec.record(ex)
+    return rec, len(log)
+
+
+def test_pack__from_a_store_streams_the_chosen_runs(tmp_path) -> None:
+    rec, count = _two_runs(tmp_path)
+    files = pack_files(rec)  # the recorder's current run
+    assert len(pd.read_csv(io.BytesIO(files["exchanges.csv"]))) == count
+    assert len(json.loads(files["exchanges.json"])) == count
+    assert len(json.loads(files["exchanges.har"])["log"]["entries"]) == count
+    assert len(pd.read_excel(io.BytesIO(files["exchanges.xlsx"]))) == count
+    everything = pack_files(rec.store)  # a store: every run
+    frame = pd.read_csv(io.BytesIO(everything["exchanges.csv"]))
+    assert len(frame) == count + 1 and "old-1" in set(frame["reference"])
+    assert "old-1" in everything["report.html"].decode()
+    assert "old-1" not in files["report.html"].decode()
+
+
+def test_pack__a_store_and_its_exchanges_give_the_same_checklist(tmp_path) -> None:
+    rec, _ = _two_runs(tmp_path)
+    from_store = json.loads(pack_files(rec)["checklist.json"])
+    from_list = json.loads(pack_files(rec.exchanges())["checklist.json"])
+    assert from_store == from_list
+    assert {r["status"] for r in from_store} >= {"met", "manual"}
+
+
 def test_report__timeline_says_what_each_exchange_showed() -> None:
     log = complete_log(LogBuilder())
     html = render_report(log.exchanges, info=ReportInfo(generated_at=NOW))
