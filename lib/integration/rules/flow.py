@@ -28,49 +28,45 @@ def _asked(s: Seen) -> str:
     return str(Money.from_json(amount)) if isinstance(amount, Mapping) else "an amount"
 
 
-def _refused(traffic: Traffic, op: str, codes: Mapping[str, str]) -> list[Seen]:
-    return [s for s in traffic.of(op) if s.error_code in codes]
+def _refusals(
+    traffic: Traffic, rule: str, op: str, codes: Mapping[str, str], advice: str
+) -> list[Finding]:
+    """One error finding per refusal of `op` with one of `codes`, saying what to do instead."""
+    verb = "Capture" if op == "capture_payment" else "Refund"
+    return [
+        finding(
+            rule,
+            Severity.ERROR,
+            f"{verb} of {_asked(s)} on {s.reference} was refused: "
+            f"{codes[s.error_code or '']} (ErrorCode {s.error_code}). {advice}",
+            [s],
+        )
+        for s in traffic.of(op)
+        if s.error_code in codes
+    ]
 
 
 def capture_before_authorized(traffic: Traffic) -> list[Finding]:
-    return [
-        finding(
-            "flow.capture-before-authorized",
-            Severity.ERROR,
-            f"Capture of {_asked(s)} on {s.reference} was refused: "
-            f"{BEFORE_AUTHORIZED[s.error_code or '']} (ErrorCode {s.error_code}). Capture only "
-            "after GET shows AUTHORIZED (or the authorized webhook arrived and GET confirms it).",
-            [s],
-        )
-        for s in _refused(traffic, "capture_payment", BEFORE_AUTHORIZED)
-    ]
+    advice = (
+        "Capture only after GET shows AUTHORIZED (or the authorized webhook arrived and GET "
+        "confirms it)."
+    )
+    return _refusals(
+        traffic, "flow.capture-before-authorized", "capture_payment", BEFORE_AUTHORIZED, advice
+    )
 
 
 def over_capture(traffic: Traffic) -> list[Finding]:
-    return [
-        finding(
-            "flow.over-capture",
-            Severity.ERROR,
-            f"Capture of {_asked(s)} on {s.reference} was refused: "
-            f"{OVER_CAPTURE[s.error_code or '']} (ErrorCode {s.error_code}). "
-            "Capture at most authorized - captured - cancelled, as the payment's "
-            "aggregate shows; keep your order's captured total in step with it.",
-            [s],
-        )
-        for s in _refused(traffic, "capture_payment", OVER_CAPTURE)
-    ]
+    advice = (
+        "Capture at most authorized - captured - cancelled, as the payment's aggregate shows; "
+        "keep your order's captured total in step with it."
+    )
+    return _refusals(traffic, "flow.over-capture", "capture_payment", OVER_CAPTURE, advice)
 
 
 def over_refund(traffic: Traffic) -> list[Finding]:
-    return [
-        finding(
-            "flow.over-refund",
-            Severity.ERROR,
-            f"Refund of {_asked(s)} on {s.reference} was refused: "
-            f"{OVER_REFUND[s.error_code or '']} (ErrorCode {s.error_code}). "
-            "Refund at most captured - refunded, as the payment's aggregate shows; keep your "
-            "order's refunded total in step with it.",
-            [s],
-        )
-        for s in _refused(traffic, "refund_payment", OVER_REFUND)
-    ]
+    advice = (
+        "Refund at most captured - refunded, as the payment's aggregate shows; keep your "
+        "order's refunded total in step with it."
+    )
+    return _refusals(traffic, "flow.over-refund", "refund_payment", OVER_REFUND, advice)
