@@ -169,6 +169,14 @@ def size_text(size: int) -> str:
     return f"{value:.1f} {unit}"
 
 
+def size_of(path: Path) -> str:
+    """The file's size for a person, or "no longer there" once someone moved it away."""
+    try:
+        return size_text(path.stat().st_size)
+    except FileNotFoundError:
+        return "no longer there"
+
+
 def _format(fmt: str) -> ExportFormat:
     if fmt not in EXPORT_FORMATS:
         choices = ", ".join(EXPORT_FORMATS)

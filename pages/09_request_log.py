@@ -1,10 +1,13 @@
-"""The request log: a page of exchanges at a time, filters, one in detail, streamed exports."""
+"""The request log: a page of exchanges at a time, filters, one in detail, streamed exports (to
+the browser, or to a file on this machine when too big for a browser download)."""
 
 from functools import partial
 
 import streamlit as st
 
 from lib import log_filter as log
+from lib.downloads import download_fit, size_of, write_export
+from lib.export import export_command
 from lib.quickstart import STEP_KEYS
 from lib.recorder import EXPORT_FORMATS, STATUS_CLASSES, export_bytes
 from lib.recorder.sources import Selection
@@ -12,6 +15,7 @@ from lib.ui.deeplink import require_entrypoint
 from lib.ui.exchange import show_exchange
 
 require_entrypoint(__file__)
+FORMATS = ("csv", "json", "xlsx", "har")
 
 st.title("Request log")
 st.markdown(
@@ -36,7 +40,7 @@ who = {
 run_id = None if scope == "All runs" else ss.recorder.run_id
 where = log.log_filter(run_id, steps=steps, statuses=statuses, reference=reference, who=who)
 page, ss.log_page = log.page_of(store, where, ss.get("log_page", 1))
-if log.rehearsed(store, where):
+if rehearsal := log.rehearsed(store, where):
     st.warning(log.REHEARSAL, icon=":material/theater_comedy:")
 st.caption(log.span(page))
 st.dataframe(log.table(page), hide_index=True, width="stretch", height=320)
@@ -46,15 +50,37 @@ if labels := log.choices(page, ss.get("log_pin"), ss.get("log_detail")):
         "One exchange in detail", [*labels], format_func=labels.get, key="log_detail"
     )
     show_exchange(store.exchange(chosen), key="log")  # its headers and bodies, this one only
-    st.markdown(f"**Download the evidence** (the {page.total} filtered exchanges)")
-    for column, fmt in zip(st.columns(4), ("csv", "json", "xlsx", "har"), strict=True):
-        column.download_button(
-            (spec := EXPORT_FORMATS[fmt]).label,
-            partial(export_bytes, Selection(store, where), fmt),  # streamed on click only
-            f"epayment-lab.{spec.extension}",
-            spec.mime,
-            key=f"log_download_{fmt}",
-            icon=":material/download:",
-        )
+    st.markdown(f"**Download the evidence** (the {page.total:,} filtered exchanges)")
+    if (fit := download_fit(store, where, count=page.total)).in_browser:
+        for column, fmt in zip(st.columns(4), FORMATS, strict=True):
+            column.download_button(
+                (spec := EXPORT_FORMATS[fmt]).label,
+                partial(export_bytes, Selection(store, where), fmt),  # streamed on click only
+                f"epayment-lab.{spec.extension}",
+                spec.mime,
+                key=f"log_download_{fmt}",
+                icon=":material/download:",
+            )
+    else:  # a browser download would hold the whole file in this process: write it instead
+        st.info(fit.reason, icon=":material/info:")
+        if rehearsal:  # the file is no more evidence for Vipps than the table above
+            st.warning(log.REHEARSAL, icon=":material/theater_comedy:")
+        st.caption("Write to a file on this machine:")
+        for column, fmt in zip(st.columns(4), FORMATS, strict=True):
+            label = f"Write {EXPORT_FORMATS[fmt].label}"
+            if column.button(label, key=f"log_write_{fmt}", icon=":material/save:"):
+                with st.spinner(f"Writing {fit.count:,} exchanges…"):
+                    try:
+                        ss.log_written = (where, fmt, fit.count, write_export(store, where, fmt))
+                    except OSError as error:  # a full disk or a folder it may not write in
+                        st.error(f"Could not write the file: {error}", icon=":material/error:")
+        # Shown while the filters are the ones the file was written from.
+        if (written := ss.get("log_written")) and written[0] == where:
+            _, fmt, count, path = written
+            st.success(f"Written: `{path}` ({count:,} exchanges, {size_of(path)})",
+                       icon=":material/task_alt:")  # fmt: skip
+            st.caption("The same file from a terminal in the lab's folder (in a notebook, "
+                       "put `!` before it):")  # fmt: skip
+            st.code(export_command(store, where, fmt, path), language="sh")
 else:
     st.info("No exchanges match. Walk the quick start from step 1, or widen the filters.")

@@ -1,11 +1,12 @@
 """The request log page: a page of rows from the store, filters, paging, one exchange opened,
-downloads of exactly the filtered rows."""
+downloads of exactly the filtered rows, and a file on this machine when too big to download."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from lib import downloads
 from lib.exchange import Exchange
+from lib.export import main as export_main
 from lib.recorder import Recorder
 from tests.app.helpers import texts, unexpected
 
@@ -176,3 +179,49 @@ def test_a_rehearsal_is_flagged_and_the_test_environment_is_not(app, log) -> Non
     at.radio(key="log_scope").set_value("All runs").run()
     at.multiselect(key="log_person").set_value(["ada"]).run()
     assert not any("rehearsal" in w.value for w in at.warning)
+
+
+def test_over_the_limit_the_log_is_written_to_a_file_not_downloaded(
+    app, log, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
+    at = app(LOG, recorder=log)
+    assert "61 exchanges are more than a browser download may hold (3)" in texts(at)
+    assert not at.get("download_button")
+    assert len([w for w in at.warning if "rehearsal" in w.value]) == 2  # also by the file buttons
+    at.button(key="log_write_csv").click().run()
+    assert not unexpected(at)
+    (written,) = (tmp_path / "exports").glob("epayment-lab-log-run-*.csv")
+    rows = list(csv.DictReader(io.StringIO(written.read_text(encoding="utf-8"))))
+    assert len(rows) == 61 and {r["run"] for r in rows} == {log.run_id}
+    (success,) = at.success
+    assert f"`{written}`" in success.value and "61 exchanges" in success.value
+    # The command shown writes the same rows again, from a terminal.
+    (command,) = [c.value for c in at.code if c.value.startswith(".venv/bin/python -m lib.export")]
+    again = tmp_path / "again.csv"
+    words = shlex.split(command)
+    words[words.index("--out") + 1] = str(again)
+    assert export_main(words[3:]) == 0
+    assert again.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+
+
+def test_the_written_file_is_shown_for_its_own_filters_only(app, log, monkeypatch) -> None:
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
+    at = app(LOG, recorder=log)
+    at.button(key="log_write_json").click().run()
+    assert at.success
+    at.multiselect(key="log_status").set_value(["2xx"]).run()
+    assert not at.success  # another selection: that file is not its export
+    at.multiselect(key="log_status").set_value([]).run()
+    assert at.success
+
+
+def test_within_the_limit_the_downloads_are_offered(app, log, monkeypatch) -> None:
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
+    at = app(LOG, recorder=log)
+    at.radio(key="log_scope").set_value("All runs").run()
+    at.multiselect(key="log_person").set_value(["ada"]).run()  # her 3 exchanges: at the limit
+    assert not unexpected(at)
+    assert len(at.get("download_button")) == 4
+    assert "more than a browser download may hold" not in texts(at)
+    assert not [b for b in at.button if b.key and b.key.startswith("log_write_")]

@@ -23,6 +23,7 @@ from lib.downloads import (
     download_limit,
     exports_folder,
     scope_words,
+    size_of,
     size_text,
     write_export,
     write_pack,
@@ -123,10 +124,14 @@ def test_scope_words__name_the_selection() -> None:
     assert scope_words(ExchangeFilter(run_ids=("../x y",))) == "run----x-y"  # never a path
 
 
-def test_size_text() -> None:
+def test_size_text_and_size_of(tmp_path) -> None:
     assert size_text(812) == "812 bytes"
     assert size_text(4_200_000) == "4.2 MB"
     assert size_text(1_900_000_000) == "1.9 GB"
+    (file := tmp_path / "x.csv").write_bytes(b"x" * 1500)
+    assert size_of(file) == "1.5 kB"
+    file.unlink()
+    assert size_of(file) == "no longer there"
 
 
 def test_write_export__streams_the_selection_to_a_dated_file(runs, db) -> None:
