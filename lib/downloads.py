@@ -61,6 +61,15 @@ class DownloadFit:
             "them to a file on this machine instead, or narrow the filters."
         )
 
+    @property
+    def pack_reason(self) -> str:
+        """Why the evidence pack is written to a file instead of offered for download."""
+        return (
+            f"The evidence pack of {self.count:,} exchanges is more than a browser download may "
+            f"hold ({self.limit:,} exchanges), so preparing it writes it to a file on this "
+            "machine instead."
+        )
+
 
 def download_fit(
     store: Store, where: ExchangeFilter | None, *, count: int | None = None

@@ -19,6 +19,7 @@ from lib.checklist import (
     warnings,
 )
 from lib.checklist.age import too_old
+from lib.downloads import download_fit, size_of, write_pack
 from lib.recorder import ExchangeFilter, Store
 from lib.report import (
     COMMENT_PREFIX,
@@ -210,26 +211,54 @@ def evidence_pack(
     return pack_name(now), data
 
 
-def evidence_pack_section(result: ChecklistResult, *, all_runs: bool) -> None:
-    """Build the pack only when asked (it writes every export), then offer it for download."""
+def pack_inputs(
+    result: ChecklistResult, all_runs: bool
+) -> tuple[ReportInfo, dict[str, str], Sequence[Any]]:
+    """The report's facts, the manual comments and the QA steps for the pack of this scope."""
     ss = st.session_state
     recorder, settings = ss.recorder, ss.settings
+    label = next((r.label for r in recorder.runs() if r.id == recorder.run_id), None)
+    info = ReportInfo(
+        merchant_serial_number=settings.merchant_serial_number,
+        target=settings.target,
+        label="All runs" if all_runs else label,
+    )
+    # The last QA run's step table goes in when its exchanges are in the pack.
+    qa = ss.get("qa_result")
+    in_scope = all_runs or ss.get("qa_run") == recorder.run_id
+    steps = qa.steps if qa is not None and in_scope else ()
+    comments = {r.item.id: r.comment for r in result.items if r.comment}
+    return info, comments, steps
+
+
+def evidence_pack_section(result: ChecklistResult, *, all_runs: bool) -> None:
+    """Build the pack only when asked (it writes every export), then offer it for download; a
+    pack too big for a browser download is written to a file on this machine instead."""
+    ss = st.session_state
+    store, where = ss.recorder.store, scope(ss.recorder, all_runs)
+    fit = download_fit(store, where, count=result.exchange_count)
+    if not fit.in_browser:
+        st.info(fit.pack_reason, icon=":material/info:")
     if st.button("Prepare the evidence pack", key="chk_pack", icon=":material/inventory_2:"):
-        with st.spinner(f"Writing the report and exports of {result.exchange_count} exchanges…"):
-            label = next((r.label for r in recorder.runs() if r.id == recorder.run_id), None)
-            info = ReportInfo(
-                merchant_serial_number=settings.merchant_serial_number,
-                target=settings.target,
-                label="All runs" if all_runs else label,
-            )
-            # The last QA run's step table goes in when its exchanges are in the pack.
-            qa = ss.get("qa_result")
-            in_scope = all_runs or ss.get("qa_run") == recorder.run_id
-            steps = qa.steps if qa is not None and in_scope else ()
-            comments = {r.item.id: r.comment for r in result.items if r.comment}
-            where = scope(recorder, all_runs)
-            pack = evidence_pack(recorder.store, where, comments, info, steps)
-            ss.chk_pack_file = (all_runs, *pack)
+        with st.spinner(f"Writing the report and exports of {result.exchange_count:,} exchanges…"):
+            info, comments, steps = pack_inputs(result, all_runs)
+            if fit.in_browser:
+                ss.chk_pack_file = (all_runs, *evidence_pack(store, where, comments, info, steps))
+                ss.chk_pack_path = None
+            else:  # the zip goes to a file: no bytes of it kept in the session
+                ss.chk_pack_file, ss.chk_pack_path = None, None
+                try:
+                    path = write_pack(store, where, info=info, manual_comments=comments,
+                                      qa_steps=steps)  # fmt: skip
+                    ss.chk_pack_path = (all_runs, path)
+                except OSError as error:  # a full disk or a folder it may not write in
+                    st.error(f"Could not write the pack: {error}", icon=":material/error:")
+    prepared_pack(result, all_runs)
+
+
+def prepared_pack(result: ChecklistResult, all_runs: bool) -> None:
+    """The pack prepared for this scope: its download, or the file it was written to."""
+    ss = st.session_state
     # Offered only for the scope it was built from (switching the scope asks for a new one).
     if ss.get("chk_pack_file") and ss.chk_pack_file[0] == all_runs:
         _, name, data = ss.chk_pack_file
@@ -242,3 +271,9 @@ def evidence_pack_section(result: ChecklistResult, *, all_runs: bool) -> None:
             icon=":material/download:",
             type="primary",
         )
+    if ss.get("chk_pack_path") and ss.chk_pack_path[0] == all_runs:
+        path = ss.chk_pack_path[1]
+        st.success(f"Written on this machine: `{path}` ({size_of(path)})",
+                   icon=":material/task_alt:")  # fmt: skip
+        for text in warnings(result):  # the pack says so too; say it where the file is named
+            st.warning(text, icon=":material/warning:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -11,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from lib import downloads
 from lib.checklist import ITEM_IDS
 from lib.qa import from_simulator, scenario_by_name
-from lib.recorder import Recorder
+from lib.recorder import ExchangeFilter, Recorder
 from tests.app.helpers import metrics, texts, unexpected
 from tests.checklist.checklist_logs import LogBuilder, complete_log
 
@@ -161,8 +163,35 @@ def test_the_evidence_pack_is_built_when_asked(app, simulator, tmp_path: Path) -
     assert {"report.html", "report.pdf", "exchanges.csv", "exchanges.xlsx"} <= names
     assert "Production keys ordered." in report
     assert REHEARSAL in report
+    assert "more than a browser download may hold" not in texts(at)  # within the limit
     at.radio(key="chk_scope").set_value("All runs").run()
     assert not at.get("download_button")  # the pack was built for this run only
+
+
+def test_a_pack_over_the_limit_is_written_to_a_file(
+    app, simulator, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
+    recorder = Recorder.open(tmp_path / "evidence.sqlite", run_label="pack")
+    from_simulator(simulator, recorder=recorder).run([scenario_by_name("full_capture_refund")])
+    in_run = recorder.store.count(ExchangeFilter(run_ids=(recorder.run_id,)))
+    at = app(CHECKLIST, recorder=recorder)
+    assert f"The evidence pack of {in_run:,} exchanges is more than a browser download" in texts(at)
+    at.button(key="chk_pack").click().run()
+    assert not unexpected(at)
+    assert not at.get("download_button")
+    assert not at.session_state.chk_pack_file  # no zip bytes kept in the session
+    (written,) = (tmp_path / "exports").glob(f"evidence-pack-run-{recorder.run_id}-*.zip")
+    assert f"`{written}`" in at.success[0].value
+    # The rehearsal warning is repeated next to the file's path, after the success message.
+    assert at.warning[-1].value.startswith(REHEARSAL)
+    with zipfile.ZipFile(written) as pack:
+        assert {"report.html", "exchanges.csv"} <= set(pack.namelist())
+        rows = list(csv.DictReader(io.StringIO(pack.read("exchanges.csv").decode())))
+        assert REHEARSAL in pack.read("report.html").decode()
+    assert len(rows) == in_run > 3 and {r["run"] for r in rows} == {recorder.run_id}
+    at.radio(key="chk_scope").set_value("All runs").run()
+    assert not at.success  # written for this run only
 
 
 def evaluated(at) -> int:
