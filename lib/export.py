@@ -45,7 +45,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"(default: EPAYMENT_LAB_DB, else {DEFAULT_PATH})")  # fmt: skip
     add("--format", required=True, help=f"one of {', '.join(EXPORT_FORMATS)}")
     add("--out", type=Path, help="the file to write, or a folder (no extension) for a dated file "
-        "(default: a dated file in exports/ beside the SQLite store)")  # fmt: skip
+        "(default: a dated file in exports/ beside a SQLite store, evidence/exports/ for "
+        "PostgreSQL)")  # fmt: skip
     add("--run", action="append", default=[], help="only this run's exchanges (repeatable)")
     add("--reference", help="only this payment reference (exact)")
     add("--reference-contains", default="", help="only references containing this text")
@@ -53,7 +54,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--status", action="append", default=[], choices=STATUS_CLASSES,
         help="only this status class (repeatable)")  # fmt: skip
     for flag in WHO_FLAGS:
-        add(f"--{flag}", action="append", default=[], help=f"only runs of this {flag} (repeatable)")
+        noun = "MSN" if flag == "msn" else flag
+        add(f"--{flag}", action="append", default=[], help=f"only runs of this {noun} (repeatable)")
     return parser.parse_args(argv)
 
 
