@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from lib.checklist import ChecklistResult, evaluate, warnings
-from lib.checklist.log import entries
-from lib.exchange import Exchange
-from lib.report.facts import ReportInfo, examples, head_rows
+from lib.checklist import ChecklistResult, warnings
+from lib.report.facts import ReportInfo, ReportSource, head_rows, printed_of
+from lib.report.printed import Printed
 from lib.report.sections import (
     checklist_section,
     e,
@@ -42,41 +41,39 @@ time{font-family:ui-monospace,monospace;color:#555}
 """
 
 
-def _head(info: ReportInfo, exchanges: Sequence[Exchange], result: ChecklistResult,
-          printed: Sequence[Exchange]) -> str:  # fmt: skip
-    meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in head_rows(info, exchanges, result))
-    alerts = "".join(f"<p>{e(w)}</p>" for w in warnings(result, printed))
+def _head(info: ReportInfo, view: Printed) -> str:
+    meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in head_rows(info, view))
+    alerts = "".join(f"<p>{e(w)}</p>" for w in warnings(view.result, view.examples))
     box = f"<div class='warning' role='alert'>{alerts}</div>" if alerts else ""
     return f"<h1>{e(info.title)}</h1>{box}<dl class='meta'>{meta}</dl>"
 
 
 def render_report(
-    exchanges: Iterable[Exchange],
+    source: ReportSource,
     *,
     info: ReportInfo | None = None,
     checklist: ChecklistResult | None = None,
     qa_steps: Sequence[Any] = (),
     manual_comments: dict[str, str] | None = None,
 ) -> str:
-    """The report as one HTML string.
+    """The report as one HTML string, from exchanges, a `Selection` still in the store (bounded
+    questions, never the whole log) or a view already taken (`printed_of`).
 
     Its head warns when the evidence is a rehearsal or older than the checklist allows. The
-    printed examples (the only headers and bodies shown) are redacted again here.
+    printed examples (the only headers and bodies shown) are redacted again.
     """
     info = info or ReportInfo()
     now = info.generated_at or datetime.now(UTC)
-    log = sorted(exchanges, key=lambda ex: ex.started_at)
-    result = checklist or evaluate(log, now=now, manual_comments=manual_comments or {})
-    parsed = entries(log)
-    printed = examples(parsed)
-    shown = {ex.id for ex in printed if ex.id is not None}
+    view = printed_of(source, now=now, checklist=checklist, manual_comments=manual_comments)
+    result = view.result
+    shown = {ex.id for ex in view.examples if ex.id is not None}
     body = "".join(
         (
-            _head(info, log, result, printed),
+            _head(info, view),
             checklist_section(result, shown),
             qa_section(qa_steps, shown),
-            timelines_section(parsed, shown, qa_steps),
-            examples_section(printed, result.evaluated_at),
+            timelines_section(view.timelines, view.more_references, shown, qa_steps),
+            examples_section(view.examples, result.evaluated_at),
         )
     )
     return (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from fpdf import FPDF
@@ -11,9 +11,8 @@ from fpdf.fonts import FontFace
 
 from lib.checklist import ChecklistResult, age_text, completeness_line, proven_text, warnings
 from lib.checklist.age import too_old
-from lib.checklist.log import entries
 from lib.exchange import Exchange
-from lib.report.facts import ReportInfo, examples, head_rows
+from lib.report.facts import ReportInfo, ReportSource, head_rows, printed_of
 
 # fpdf2's built-in fonts cover Latin-1 only; plain stand-ins for the rest spare shipping a font.
 PLAIN = str.maketrans({"→": "->", "…": "...", "–": "-", "—": "-", "’": "'", "“": '"', "”": '"'})
@@ -37,11 +36,13 @@ def latin(value: Any) -> str:
 
 
 def render_pdf(
-    exchanges: Iterable[Exchange], *, info: ReportInfo, checklist: ChecklistResult
+    source: ReportSource, *, info: ReportInfo, checklist: ChecklistResult | None = None
 ) -> bytes:
-    """The checklist report as PDF bytes, with the request examples the HTML report prints."""
-    log = sorted(exchanges, key=lambda ex: ex.started_at)
-    result, printed = checklist, examples(entries(log))
+    """The checklist report as PDF bytes, with the request examples the HTML report prints
+    (from exchanges, a `Selection` still in the store, or a view taken by `printed_of`)."""
+    now = info.generated_at or datetime.now(UTC)
+    view = printed_of(source, now=now, checklist=checklist)
+    result, printed = view.result, view.examples
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(latin(info.title))
     pdf.set_creator("ePayment Lab")
@@ -52,7 +53,7 @@ def render_pdf(
     pdf.set_font("helvetica", "B", 16)
     _line(pdf, info.title, height=9)
     _warnings(pdf, warnings(result, printed))
-    _head(pdf, head_rows(info, log, result))
+    _head(pdf, head_rows(info, view))
     _checklist(pdf, result)
     _examples(pdf, printed, result.evaluated_at)
     pdf.set_font("helvetica", "I", 8)

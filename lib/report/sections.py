@@ -13,8 +13,8 @@ from lib.checklist import ChecklistResult, age_text, completeness_line, proven_t
 from lib.checklist.age import too_old
 from lib.checklist.log import Entry
 from lib.exchange import Exchange
+from lib.report.printed import Timeline
 
-MAX_TIMELINES = 60  # newest references shown; the full log is in the CSV/JSON/HAR next to it
 MAX_BODY_CHARS = 4000
 
 
@@ -109,27 +109,41 @@ def _what(entry: Entry) -> str:
 
 
 def timelines_section(
-    entries: Sequence[Entry], shown: set[int], qa_steps: Sequence[Any] = ()
+    timelines: Sequence[Timeline], more: int, shown: set[int], qa_steps: Sequence[Any] = ()
 ) -> str:
-    """Each reference's exchanges in time order, with the user's part from QA steps (not logged)."""
-    rows: dict[str, list[tuple[datetime, str]]] = {}
-    for entry in entries:
-        if entry.reference and entry.op != "access_token":
-            rows.setdefault(entry.reference, []).append((entry.ex.started_at, _item(entry, shown)))
+    """Each printed reference's exchanges in time order, with the user's part from QA steps
+    (not logged), and a line for the references and exchanges left to the log files."""
+    rows: dict[str, list[tuple[datetime, str]]] = {
+        t.reference: [(x.ex.started_at, _item(x, shown)) for x in t.entries] for t in timelines
+    }
     for step in qa_steps:
         if getattr(step, "user", None) and step.reference in rows and step.started_at:
             rows[step.reference].append((step.started_at, _user_item(step)))
     for items in rows.values():
         items.sort(key=lambda row: row[0])
-    # The newest references, shown oldest first: the order in which the flows were run.
-    refs = sorted(rows, key=lambda r: rows[r][0][0])[-MAX_TIMELINES:]
+    cut = {t.reference: _more_exchanges(t.more) for t in timelines if t.more > 0}
+    # Shown oldest first: the order in which the flows were run.
     blocks = [
-        f'<div class="timeline"><h3>{e(ref)}</h3><ol>{"".join(h for _, h in rows[ref])}</ol></div>'
-        for ref in refs
+        f'<div class="timeline"><h3>{e(ref)}</h3>'
+        f"<ol>{''.join(h for _, h in rows[ref])}{cut.get(ref, '')}</ol></div>"
+        for ref in sorted(rows, key=lambda r: rows[r][0][0])
     ]
-    omitted = len(rows) - len(refs)
-    note = f"<p>{omitted} older references are in the log files.</p>" if omitted > 0 else ""
-    return "<h2>Flow of each reference</h2>" + "".join(blocks) + note
+    return "<h2>Flow of each reference</h2>" + "".join(blocks) + _more_references(more)
+
+
+def _more_references(more: int) -> str:
+    if more <= 0:
+        return ""
+    what = "1 more reference is" if more == 1 else f"{more} more references are"
+    return (
+        f"<p class='more'>{what} in the log files of the evidence pack (exchanges.csv, .xlsx, "
+        ".json, .har): the report shows the references the checklist cites, then the newest.</p>"
+    )
+
+
+def _more_exchanges(more: int) -> str:
+    what = "1 more exchange" if more == 1 else f"{more} more exchanges"
+    return f'<li class="hint">… {what} of this reference in the log files</li>'
 
 
 def _clock(moment: datetime) -> str:
@@ -153,15 +167,6 @@ def _user_item(step: Any) -> str:
         f"({e(step.outcome)}: {e(step.message)}) "
         f'<span class="step">{e(step.scenario)}:{e(step.step)}</span></li>'
     )
-
-
-def pick_examples(entries: Sequence[Entry]) -> list[Exchange]:
-    """The newest success and the newest failure of each operation: the request examples."""
-    chosen: dict[tuple[str, bool], Exchange] = {}
-    for x in entries:
-        ok = x.ex.status is not None and x.ex.status < 400
-        chosen[(x.op, ok)] = x.ex  # entries are oldest first: the last one wins
-    return sorted(chosen.values(), key=lambda ex: (ex.operation, ex.started_at))
 
 
 def _body(text: str | None) -> str:
