@@ -10,13 +10,12 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from lib.checklist import ChecklistResult, evaluate, evaluate_store
-from lib.exchange import Exchange
+from lib.checklist import evaluate, evaluate_store
 from lib.recorder import ExchangeFilter, Store, write_csv, write_har, write_json, write_xlsx
 from lib.recorder.sources import Exportable, Selection
-from lib.report.facts import ReportInfo
+from lib.report.facts import ReportInfo, printed_of
 from lib.report.html import render_report
 from lib.report.pdf import render_pdf
 
@@ -53,38 +52,16 @@ def evidence_pack_bytes(
     qa_steps: Sequence[Any] = (),
     now: datetime | None = None,
 ) -> bytes:
-    """The evidence pack as zip bytes.
+    """The evidence pack as zip bytes, for small logs (a download button); a big one belongs
+    in a file: `write_evidence_pack`.
 
     `source` is a Recorder (its current run, or `where`; comments from the run's notes), a
     Store (`where`, or every run), or exchanges. From a store the checklist is answered by the
-    database and the log files are streamed into the zip a chunk at a time.
+    database, the report asks it a few bounded questions, and the log files are streamed into
+    the zip a chunk at a time.
     """
-    store, scope, comments, label = _from_source(source, where)
-    comments.update(manual_comments or {})
-    now = now or datetime.now(UTC)
-    info = info or ReportInfo()
-    info = ReportInfo(info.title, info.merchant_serial_number, info.target,
-                      info.label or label, info.generated_at or now)  # fmt: skip
-    log: Exportable
-    result: ChecklistResult
-    if store is not None:
-        log = Selection(store, scope)
-        result = evaluate_store(store, now=now, where=scope, manual_comments=comments)
-        exchanges: list[Exchange] = list(store.iter_exchanges(scope))  # the report's timelines
-    else:
-        exchanges = log = list(source)
-        result = evaluate(exchanges, now=now, manual_comments=comments)
-    html = render_report(exchanges, info=info, checklist=result, qa_steps=qa_steps)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("report.html", html)
-        # The PDF is the one to attach to the checklist e-mail; the HTML links to the examples.
-        zf.writestr("report.pdf", render_pdf(exchanges, info=info, checklist=result))
-        for ext, write in LOG_FILES.items():
-            _stream(zf, f"exchanges.{ext}", write, log)
-        zf.writestr("checklist.json", json.dumps(result.rows(), indent=1, ensure_ascii=False))
-        if qa_steps:
-            zf.writestr("qa-results.json", json.dumps(_qa_rows(qa_steps), indent=1))
+    _write_pack(buffer, source, where, info, manual_comments, qa_steps, now or datetime.now(UTC))
     return buffer.getvalue()
 
 
@@ -102,26 +79,70 @@ def write_evidence_pack(
     qa_steps: Sequence[Any] = (),
     now: datetime | None = None,
 ) -> Path:
-    """Write the zip to `path` (a directory gets a dated file name) and return its path."""
+    """Write the zip to `path` (a directory gets a dated file name) and return its path.
+
+    The zip is written straight into the file, each log file streamed into its entry: memory
+    stays flat however long the log. It appears under its name only once complete."""
     now = now or datetime.now(UTC)
-    data = evidence_pack_bytes(
-        source, where=where, info=info, manual_comments=manual_comments, qa_steps=qa_steps, now=now
-    )
     target = Path(path)
     if target.is_dir() or not target.suffix:
         target = target / pack_name(now)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    partial = target.with_name(target.name + ".part")
+    try:
+        _write_pack(partial, source, where, info, manual_comments, qa_steps, now)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     return target
 
 
+def _write_pack(
+    out: Path | BinaryIO,
+    source: Any,
+    where: ExchangeFilter | None,
+    info: ReportInfo | None,
+    manual_comments: Mapping[str, str] | None,
+    qa_steps: Sequence[Any],
+    now: datetime,
+) -> None:
+    store, scope, comments, label = _from_source(source, where)
+    comments.update(manual_comments or {})
+    info = info or ReportInfo()
+    info = ReportInfo(info.title, info.merchant_serial_number, info.target,
+                      info.label or label, info.generated_at or now)  # fmt: skip
+    log: Exportable
+    if store is not None:
+        log = Selection(store, scope)
+        result = evaluate_store(store, now=now, where=scope, manual_comments=comments)
+    else:
+        log = list(source)
+        result = evaluate(log, now=now, manual_comments=comments)
+    view = printed_of(log, now=now, checklist=result)  # bounded: never every exchange
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("report.html", render_report(view, info=info, qa_steps=qa_steps))
+        # The PDF is the one to attach to the checklist e-mail; the HTML links to the examples.
+        zf.writestr("report.pdf", render_pdf(view, info=info))
+        for ext, write in LOG_FILES.items():
+            _stream(zf, f"exchanges.{ext}", write, log)
+        zf.writestr("checklist.json", json.dumps(result.rows(), indent=1, ensure_ascii=False))
+        if qa_steps:
+            zf.writestr("qa-results.json", json.dumps(_qa_rows(qa_steps), indent=1))
+
+
 def _stream(zf: zipfile.ZipFile, name: str, write: Any, log: Exportable) -> None:
-    """One log file written through a temporary file (an export may seek) into the zip."""
-    with tempfile.TemporaryFile() as scratch:
-        write(log, scratch)
-        scratch.seek(0)
-        with zf.open(name, "w", force_zip64=True) as entry:
-            shutil.copyfileobj(scratch, entry, CHUNK_BYTES)
+    """One log file streamed into its zip entry, a chunk at a time. The workbook is a zip of
+    its own: written to a temporary file first (on disk), it keeps the bytes a standalone
+    Excel export has (sizes in its headers, which a zip writer can only fix by seeking)."""
+    if write is write_xlsx:
+        with tempfile.TemporaryFile() as scratch:
+            write(log, scratch)
+            scratch.seek(0)
+            with zf.open(name, "w", force_zip64=True) as entry:
+                shutil.copyfileobj(scratch, entry, CHUNK_BYTES)
+        return
+    with zf.open(name, "w", force_zip64=True) as entry:
+        write(log, entry)
 
 
 def _qa_rows(steps: Sequence[Any]) -> list[dict[str, Any]]:

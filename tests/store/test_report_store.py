@@ -1,28 +1,34 @@
-"""The evidence report from a store (both backends): it reads the same as the report of the same
-exchanges as a list, asks the database bounded questions (never the whole log), and caps its
-timelines with a line for the rest."""
+"""The evidence report and pack from a store (both backends): the report reads the same as the
+report of the same exchanges as a list, asks the database bounded questions (never the whole
+log), caps its timelines with a line for the rest, and the pack streams into a file."""
 
 from __future__ import annotations
 
 import io
+import json
 import random
+import zipfile
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from lib.checklist import ITEM_IDS
 from lib.exchange import Exchange
 from lib.qa.runner import Outcome, StepResult
 from lib.recorder import ExchangeFilter, Recorder, SqlStore, report_queries
 from lib.recorder.sources import Selection
-from lib.report import ReportInfo, render_report
+from lib.report import ReportInfo, evidence_pack_bytes, render_report, write_evidence_pack
 from lib.report import printed as printed_module
 from lib.report.pdf import render_pdf
 from tests.checklist.checklist_logs import NOW, LogBuilder, complete_log
 
 INFO = ReportInfo(label="release QA", generated_at=NOW)
+LOG_FILES = ("exchanges.csv", "exchanges.xlsx", "exchanges.json", "exchanges.har")
 
 
 def _record(recorder: Recorder, exchanges: list[Exchange]) -> list[Exchange]:
@@ -182,3 +188,48 @@ def test_the_report_from_a_store_never_reads_the_whole_log(
 def _pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def _rows(files: dict[str, bytes]) -> dict[str, int]:
+    return {
+        "exchanges.csv": len(pd.read_csv(io.BytesIO(files["exchanges.csv"]))),
+        "exchanges.xlsx": len(pd.read_excel(io.BytesIO(files["exchanges.xlsx"]))),
+        "exchanges.json": len(json.loads(files["exchanges.json"])),
+        "exchanges.har": len(json.loads(files["exchanges.har"])["log"]["entries"]),
+    }
+
+
+def _files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_pack_written_to_a_path_holds_the_report_and_every_row(
+    location: str, tmp_path: Path
+) -> None:
+    with (
+        Recorder.open(location, "earlier") as earlier,
+        Recorder.open(location, "now") as current,
+    ):
+        _record(earlier, complete_log(LogBuilder(target="simulator")).exchanges[:4])
+        count = len(_record(current, _mixed()))
+        everything = write_evidence_pack(current.store, tmp_path / "packs" / "all.zip", now=NOW)
+        this_run = write_evidence_pack(current, tmp_path / "packs" / "run", now=NOW)
+        in_memory = evidence_pack_bytes(current.store, now=NOW)
+    assert sorted(p.name for p in (tmp_path / "packs").rglob("*") if p.is_file()) == [
+        "all.zip",
+        "evidence-pack-20261125-120000.zip",
+    ]  # no partial file left behind
+    for path, rows in ((everything, count + 4), (this_run, count)):
+        files = _files(path)
+        assert {"report.html", "report.pdf", *LOG_FILES, "checklist.json"} <= set(files)
+        assert _rows(files) == dict.fromkeys(LOG_FILES, rows)
+        assert [r["id"] for r in json.loads(files["checklist.json"])] == list(ITEM_IDS)
+        assert files["report.pdf"].startswith(b"%PDF-")
+        assert f"<dt>Exchanges</dt><dd>{rows}</dd>" in files["report.html"].decode()
+    with zipfile.ZipFile(io.BytesIO(in_memory)) as zf:
+        from_memory = {name: zf.read(name) for name in zf.namelist()}
+    written = _files(everything)
+    assert from_memory.keys() == written.keys()
+    for name in set(written) - {"exchanges.xlsx"}:  # the workbook carries its creation time
+        assert from_memory[name] == written[name], name
