@@ -20,7 +20,9 @@ import pandas as pd
 import xlsxwriter
 
 from lib.exchange import Exchange
-from lib.recorder.csv_text import FORMULA_START, lines, store_lines
+from lib.recorder.bulk import bulk_chunks
+from lib.recorder.bulk_rows import json_record
+from lib.recorder.csv_text import FORMULA_START, lines
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import exchanges_to_dataframe
 from lib.recorder.har import har_document_ends, har_entry, to_har
@@ -30,7 +32,6 @@ from lib.recorder.sources import (
     columns_of,
     count_of,
     exchange_chunks,
-    iso,
     row_chunks,
 )
 from lib.recorder.xlsx import stream_rows
@@ -92,31 +93,40 @@ def neutralise_formula(value: Any) -> Any:
 
 def write_csv(data: Exportable, dest: Destination) -> None:
     """UTF-8 CSV (RFC 4180: CRLF, text quoted), ISO 8601 times, headers and bodies as JSON text;
-    formula-like text neutralised (lib/recorder/csv_text.py)."""
+    formula-like text neutralised (lib/recorder/csv_text.py). A selection in the store is
+    printed by the database (lib/recorder/bulk.py), into the same bytes."""
+    header = ",".join(columns_of(data)) + "\r\n"
+    if isinstance(data, Selection):
+        with _opened(dest) as out:
+            out.write(header.encode("utf-8"))
+            for printed in bulk_chunks(data, "csv"):
+                out.write(b"".join(printed))
+        return
     with _text(dest) as out:
-        out.write(",".join(columns_of(data)) + "\r\n")
-        if isinstance(data, Selection):
-            for text in store_lines(data.store, data.where, data.chunk):
-                out.write(text)
-            return
+        out.write(header)
         for rows in row_chunks(data):
             out.write(lines(rows))
 
 
 def write_json(data: Exportable, dest: Destination) -> None:
-    """A JSON array of records (one per exchange), ISO 8601 times, nulls for missing values."""
-    names = columns_of(data)
-    with _text(dest) as out:
-        out.write("[")
+    """A JSON array of records (one per exchange, compact), ISO 8601 times, nulls for missing
+    values. A selection in the store is printed by the database, into the same bytes."""
+    with _opened(dest) as out:
+        out.write(b"[")
         first = True
-        for rows in row_chunks(data):
-            records = (json.dumps(dict(zip(names, map(iso, row), strict=True)),
-                                  ensure_ascii=False) for row in rows)  # fmt: skip
-            text = ", ".join(records)
-            if text:
-                out.write(text if first else ", " + text)
+        for printed in _json_chunks(data):
+            if printed:
+                out.write((b"" if first else b",") + b",".join(printed))
                 first = False
-        out.write("]")
+        out.write(b"]")
+
+
+def _json_chunks(data: Exportable) -> Iterator[list[bytes]]:
+    if isinstance(data, Selection):
+        yield from bulk_chunks(data, "json")
+        return
+    for rows in row_chunks(data):
+        yield [json_record(row).encode("utf-8") for row in rows]
 
 
 def write_har(data: Exportable, dest: Destination) -> None:

@@ -13,6 +13,7 @@ from lib.recorder.rows import header_value, to_exchange
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     SCHEMA_VERSION,
+    UNUSUAL_INDEX,
     exchanges,
     metadata,
     proof_counts,
@@ -100,8 +101,16 @@ def rebuild_counts(conn: Connection) -> None:
     )
 
 
+def _v3_unusual_rows(conn: Connection) -> None:
+    """SQLite indexes the rows a bulk export has Python print (one scan, once)."""
+    UNUSUAL_INDEX.create(conn, checkfirst=True)
+
+
 # STEPS[n] brings a store from version n - 1 to n (version 1 was SQLite's first schema).
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_who_where_and_proofs}
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_who_where_and_proofs,
+    3: _v3_unusual_rows,
+}
 
 
 def migrate(engine: Engine, where: str) -> None:

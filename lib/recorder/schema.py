@@ -18,10 +18,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-SCHEMA_VERSION = 2  # lib/recorder/migrations.py brings older stores here
+from lib.recorder.unusual import SQLITE_UNUSUAL
+
+SCHEMA_VERSION = 3  # lib/recorder/migrations.py brings older stores here
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -113,6 +116,12 @@ exchanges = Table(
     Index("ix_exchanges_msn", "msn", "id"),
     sqlite_autoincrement=True,  # ids are never reused, as in schema 1
 )
+
+# v3, SQLite only: the few rows a bulk export has Python print (lib/recorder/unusual.py), kept
+# as each row is stored so an export never tests a million rows for them.
+UNUSUAL_INDEX = Index(
+    "ix_exchanges_unusual", exchanges.c.id, sqlite_where=text(SQLITE_UNUSUAL)
+).ddl_if(dialect="sqlite")
 
 run_meta = Table(
     "run_meta",

@@ -57,7 +57,7 @@ def row_chunks(data: Exportable, chunk: int = CHUNK) -> Iterator[list[list[Any]]
             yield [[_plain(v) for v in row] for row in rows]
     elif isinstance(data, Selection):
         for stored in data.store.iter_rows(data.where, DB_COLUMNS, chunk=data.chunk):
-            yield [_stored_row(row) for row in stored]
+            yield [stored_row(row) for row in stored]
     else:
         for batch in _batches(data, chunk):
             yield [exchange_row(e) for e in batch]
@@ -84,7 +84,8 @@ def exchange_row(e: Exchange) -> list[Any]:
     ]  # fmt: skip
 
 
-def _stored_row(row: Sequence[Any]) -> list[Any]:
+def stored_row(row: Sequence[Any]) -> list[Any]:
+    """A row read from the store as the exports show it."""
     values = list(row)
     for i in _HEADERS:  # schema 1 stored \u escapes; the export shows the characters
         if "\\u" in values[i]:

@@ -84,3 +84,21 @@ def test_in_memory_store_for_quick_tests() -> None:
     assert [run.count for run in recorder.runs()] == [1]
     assert not Path(":memory:").exists()
     recorder.close()
+
+
+def test_unusual_rows_are_indexed_and_the_export_asks_the_index(tmp_path: Path) -> None:
+    """SQLite keeps the rows a bulk export prints through Python in a partial index (schema 3):
+    the export looks them up there instead of testing every row."""
+    from lib.recorder.bulk_sqlite import UNUSUAL_IDS
+
+    path = tmp_path / "lab.sqlite"
+    store = SqliteStore(path)
+    for error in (None, "=cmd", "plain", "-1"):
+        store.add_exchange(Exchange("GET", "http://sim/x", "get_payment", error=error))
+    with store.engine.connect() as conn:
+        found = conn.execute(UNUSUAL_IDS, {"a": 1, "b": 4}).scalars().all()
+        plan = conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {UNUSUAL_IDS.text.replace(':a', '1').replace(':b', '4')}"
+        ).all()
+    assert found == [2, 4]
+    assert "ix_exchanges_unusual" in " ".join(str(step[-1]) for step in plan)

@@ -75,7 +75,8 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\
 
 
 def test_selection_csv_written_by_the_database_equals_pythons_csv(recorder: Recorder) -> None:
-    """csv_sql.py quotes and neutralises in SQL: byte for byte what csv.writer writes."""
+    """The database quotes and neutralises (bulk_sqlite.py, bulk_postgres.py): byte for byte
+    what the Python export writes, JSON too."""
     for n, value in enumerate(HOSTILE):
         recorder.record(Exchange(
             "POST", f"http://sim/{value}", value or "op", step=value, reference=value,
@@ -85,13 +86,15 @@ def test_selection_csv_written_by_the_database_equals_pythons_csv(recorder: Reco
         ))  # fmt: skip
     selection = Selection(recorder.store, chunk=4)
     assert export_bytes(selection, "csv") == export_bytes(recorder.exchanges(), "csv")
+    assert export_bytes(selection, "json") == export_bytes(recorder.exchanges(), "json")
+    assert [r["step"] for r in json.loads(export_bytes(selection, "json"))] == HOSTILE
     rows = list(csv.reader(io.StringIO(export_bytes(selection, "csv").decode(), newline="")))
     assert [r[2] for r in rows[1:]] == [("'" + v if v[:1] in "=+-@\t\r\n" and v else v)
                                         for v in HOSTILE]  # fmt: skip
 
 
-def test_selection_csv_with_a_marker_character_in_a_cell(recorder: Recorder) -> None:
-    """A cell holding one of the fast path's marker characters takes the general path."""
+def test_selection_csv_with_control_characters_in_a_cell(recorder: Recorder) -> None:
+    """Control characters pass through the database's printing as through Python's."""
     for value in ("plain", "nul\x00inside", "mark\x02ed", "=\x03"):
         recorder.record(Exchange("GET", "http://sim/x", "get_payment", error=value, status=200))
     selection = Selection(recorder.store, chunk=2)
@@ -99,3 +102,40 @@ def test_selection_csv_with_a_marker_character_in_a_cell(recorder: Recorder) -> 
     rows = list(csv.reader(io.StringIO(export_bytes(selection, "csv").decode(), newline="")))
     nul = "\ufffd" if isinstance(recorder.store, PostgresStore) else "\x00"  # PostgreSQL: no NUL
     assert [r[11] for r in rows[1:]] == ["plain", f"nul{nul}inside", "mark\x02ed", "'=\x03"]
+
+
+LATENCIES = [0.0, -0.0, 0.1, 1 / 3, 2.5e-5, 1e-7, 12.0, 1e15, 1e15 + 0.5, 3e16, 1234567.891,
+             float("inf"), float("nan")]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_latencies_print_as_python_prints_them(recorder: Recorder, fmt: str) -> None:
+    """Where the database would print a float otherwise (SQLite's 15 digits and "1.0e-07",
+    PostgreSQL's "12" and "1e+15"), the row is printed by Python: the same bytes either way."""
+    for n, latency in enumerate(LATENCIES):
+        recorder.record(Exchange("GET", f"http://sim/{n}", "get_payment", latency_ms=latency))
+    stored = recorder.exchanges()  # as the store keeps them (SQLite keeps NaN as NULL)
+    for chunk in (1, 5, 100):
+        assert export_bytes(Selection(recorder.store, chunk=chunk), fmt) == export_bytes(
+            stored, fmt
+        )
+
+
+def test_json_selection_is_compact_records(recorder: Recorder) -> None:
+    _record(recorder, 3)
+    text = export_bytes(Selection(recorder.store), "json").decode()
+    assert text.startswith('[{"time":"') and '},{"time":"' in text and text.endswith("}]")
+    assert [r["reference"] for r in json.loads(text)] == [f"ref-{i:08d}" for i in range(3)]
+    assert (
+        export_bytes(Selection(recorder.store, ExchangeFilter(reference="none")), "json") == b"[]"
+    )
+
+
+def test_schema_1_header_escapes_print_as_characters(recorder: Recorder) -> None:
+    """Schema 1 kept headers with \\u escapes; every export shows the characters."""
+    recorder.record(Exchange("GET", "http://sim/x", "get_payment", request_headers={"X": "Å"}))
+    with recorder.store.engine.begin() as conn:
+        conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
+    for fmt in ("csv", "json"):
+        printed = export_bytes(Selection(recorder.store), fmt).decode()
+        assert "\\u00c5" not in printed and "Å" in printed

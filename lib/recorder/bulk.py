@@ -1,0 +1,18 @@
+"""Bulk exports of a selection in the store: the database prints CSV lines and JSON records
+(SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY, lib/recorder/bulk_postgres.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lib.recorder.bulk_postgres import postgres_chunks
+from lib.recorder.bulk_sqlite import sqlite_chunks
+from lib.recorder.sources import Selection
+
+
+def bulk_chunks(selection: Selection, fmt: str) -> Iterator[list[bytes]]:
+    """`fmt` "csv": CRLF-ended lines; "json": records (no separators). In id order."""
+    store, where, chunk = selection.store, selection.where, selection.chunk
+    if store.engine.dialect.name == "postgresql":
+        return postgres_chunks(store, where, chunk, fmt=fmt)
+    return sqlite_chunks(store, where, chunk, fmt=fmt)

@@ -1,0 +1,119 @@
+"""CSV lines and JSON records written by PostgreSQL itself, through COPY, row by row.
+
+COPY is PostgreSQL's own bulk export; the SELECT under it prints each value as the Python export
+does (ISO times, Python's float text, neutralised formula starts), so the bytes are the same.
+Rows with a latency PostgreSQL prints otherwise, or schema 1's header escapes, come back marked
+with their id and are printed by Python (lib/recorder/unusual.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, literal_column, select
+
+from lib.recorder.bulk_rows import Printer, csv_line, json_line, printed_by_python
+from lib.recorder.filters import ExchangeFilter
+from lib.recorder.frame import COLUMNS
+from lib.recorder.schema import exchanges
+from lib.recorder.sources import DB_COLUMNS
+from lib.recorder.store import Store
+from lib.recorder.unusual import CHECKED_TEXTS, postgres_json_redo
+
+NUMBERS = ("status", "attempt", "id")
+TIME = (
+    "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+    " || CASE WHEN date_trunc('second', started_at) = started_at THEN ''"
+    " ELSE to_char(started_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
+# Python's repr: "12.0" where PostgreSQL says "12"; elsewhere both print the shortest digits.
+LATENCY = (
+    "CASE WHEN latency_ms = trunc(latency_ms) AND abs(latency_ms) < 1e16"
+    " THEN trunc(latency_ms)::bigint::text || '.0' ELSE latency_ms::text END"
+)
+_STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
+REDO = f"CASE WHEN {postgres_json_redo()} THEN id END"
+# A JSON record never holds a raw control character, so with these as quote and delimiter
+# COPY's CSV mode passes each record through untouched.
+RAW = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+
+
+def _csv_value(name: str) -> str:
+    if name == "started_at":
+        return TIME
+    if name == "latency_ms":
+        return LATENCY
+    if name in CHECKED_TEXTS:
+        return f"CASE WHEN left({name}, 1) IN {_STARTS} THEN '''' || {name} ELSE {name} END"
+    return name
+
+
+def _json_record() -> str:
+    parts: list[str] = []
+    for key, name in zip(COLUMNS, DB_COLUMNS, strict=True):
+        if name in NUMBERS:
+            value = f"{name}::text"
+        elif name == "latency_ms":
+            value = LATENCY
+        else:
+            value = f"to_json({TIME if name == 'started_at' else name})::text"
+        parts.append(f"'{',' if parts else '{'}\"{key}\":' || coalesce({value}, 'null')")
+    return " || ".join(parts) + " || '}'"
+
+
+def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str, dict[str, Any]]:
+    values: list[Any]
+    if fmt == "csv":
+        values = [literal_column(_csv_value(n)).label(n) for n in DB_COLUMNS]
+        texts = [n for n in DB_COLUMNS if n not in (*NUMBERS, "latency_ms")]
+        options = f"FORMAT csv, FORCE_QUOTE ({', '.join(texts)})"
+    else:
+        values, options = [literal_column(_json_record()).label("record")], RAW
+    with store.engine.connect() as conn:
+        top = conn.execute(select(func.max(exchanges.c.id))).scalar() or 0
+    query = (
+        select(literal_column(REDO).label("redo"), *values)
+        .where((where or ExchangeFilter()).condition(), exchanges.c.id <= top)
+        .order_by(exchanges.c.id)
+    )
+    compiled = query.compile(dialect=store.engine.dialect,
+                             compile_kwargs={"render_postcompile": True})  # fmt: skip
+    return f"COPY ({compiled}) TO STDOUT ({options})", dict(compiled.params)
+
+
+def postgres_chunks(
+    store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
+) -> Iterator[list[bytes]]:
+    """Each chunk's rows as printed lines (CSV) or records (JSON), in id order."""
+    statement, params = _copy_sql(store, where, fmt)
+    printer, end = (csv_line, b"\r\n") if fmt == "csv" else (json_line, b"")
+    mark = ord(",") if fmt == "csv" else 2  # an empty first field: nothing for Python to redo
+    printed: list[bytes] = []
+    redo: dict[int, int] = {}  # position in the chunk -> exchange id
+    raw = store.engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement, params) as copy:  # type: ignore[attr-defined]
+            for data in copy:
+                row = bytes(data)
+                if row[0] != mark:
+                    redo[len(printed)] = int(row[: row.index(b"," if mark == 44 else b"\x02")])
+                printed.append(row[row.index(b"," if mark == 44 else b"\x02") + 1 : -1] + end)
+                if len(printed) == chunk:
+                    yield _redone(store, printed, redo, printer)
+                    printed, redo = [], {}
+        raw.commit()
+    finally:
+        raw.close()
+    if printed:
+        yield _redone(store, printed, redo, printer)
+
+
+def _redone(
+    store: Store, printed: list[bytes], redo: dict[int, int], printer: Printer
+) -> list[bytes]:
+    if redo:
+        lines = printed_by_python(store, redo.values(), printer)
+        for at, id_ in redo.items():
+            printed[at] = lines[id_]
+    return printed
