@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, select
 
-from lib.recorder.bulk_rows import Printer, csv_line, json_line, printed_by_python
+from lib.recorder.bulk_har import pg_entry
+from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -28,12 +29,15 @@ TIME = (
     " ELSE to_char(started_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
 )
 # Python's repr: "12.0" where PostgreSQL says "12"; elsewhere both print the shortest digits.
-LATENCY = (
-    "CASE WHEN latency_ms = trunc(latency_ms) AND abs(latency_ms) < 1e16"
-    " THEN trunc(latency_ms)::bigint::text || '.0' ELSE latency_ms::text END"
+NUMBER = (
+    "CASE WHEN {x} = trunc({x}) AND abs({x}) < 1e16"
+    " THEN trunc({x})::bigint::text || '.0' ELSE ({x})::text END"
 )
+LATENCY = NUMBER.format(x="latency_ms")
 _STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
 REDO = f"CASE WHEN {postgres_json_redo()} THEN id END"
+# HAR: parse_qsl decodes a query string; Python prints those entries.
+REDO_HAR = f"CASE WHEN {postgres_json_redo()} OR strpos(url, '?') > 0 THEN id END"
 # A JSON record never holds a raw control character, so with these as quote and delimiter
 # COPY's CSV mode passes each record through untouched.
 RAW = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
@@ -64,16 +68,23 @@ def _json_record() -> str:
 
 def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str, dict[str, Any]]:
     values: list[Any]
+    redo = REDO
     if fmt == "csv":
         values = [literal_column(_csv_value(n)).label(n) for n in DB_COLUMNS]
         texts = [n for n in DB_COLUMNS if n not in (*NUMBERS, "latency_ms")]
         options = f"FORMAT csv, FORCE_QUOTE ({', '.join(texts)})"
-    else:
+    elif fmt == "json":
         values, options = [literal_column(_json_record()).label("record")], RAW
+    else:
+        values, options, redo = (
+            [literal_column(pg_entry(TIME, NUMBER)).label("entry")],
+            RAW,
+            REDO_HAR,
+        )
     with store.engine.connect() as conn:
         top = conn.execute(select(func.max(exchanges.c.id))).scalar() or 0
     query = (
-        select(literal_column(REDO).label("redo"), *values)
+        select(literal_column(redo).label("redo"), *values)
         .where((where or ExchangeFilter()).condition(), exchanges.c.id <= top)
         .order_by(exchanges.c.id)
     )
@@ -82,12 +93,15 @@ def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str
     return f"COPY ({compiled}) TO STDOUT ({options})", dict(compiled.params)
 
 
+PRINTERS: dict[str, Printer] = {"csv": csv_printer, "json": json_printer, "har": har_printer}
+
+
 def postgres_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
-    """Each chunk's rows as printed lines (CSV) or records (JSON), in id order."""
+    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
     statement, params = _copy_sql(store, where, fmt)
-    printer, end = (csv_line, b"\r\n") if fmt == "csv" else (json_line, b"")
+    printer, end = PRINTERS[fmt], b"\r\n" if fmt == "csv" else b""
     mark = ord(",") if fmt == "csv" else 2  # an empty first field: nothing for Python to redo
     printed: list[bytes] = []
     redo: dict[int, int] = {}  # position in the chunk -> exchange id
@@ -113,7 +127,7 @@ def _redone(
     store: Store, printed: list[bytes], redo: dict[int, int], printer: Printer
 ) -> list[bytes]:
     if redo:
-        lines = printed_by_python(store, redo.values(), printer)
+        lines = printer(store, redo.values())
         for at, id_ in redo.items():
             printed[at] = lines[id_]
     return printed

@@ -9,17 +9,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lib.exchange import Exchange
 from lib.recorder.csv_text import lines
 from lib.recorder.frame import COLUMNS
-from lib.recorder.schema import exchanges
+from lib.recorder.har import har_text
+from lib.recorder.rows import to_exchange
+from lib.recorder.schema import EXCHANGE_COLUMNS, exchanges
 from lib.recorder.sources import DB_COLUMNS, iso, stored_row
 from lib.recorder.store import Store
 
-Printer = Callable[[Sequence[Any]], bytes]
-
-
-def csv_line(row: Sequence[Any]) -> bytes:
-    return lines([row]).encode("utf-8")
+# Prints the rows with these ids, each as the export's bytes for it.
+Printer = Callable[[Store, Iterable[int]], dict[int, bytes]]
 
 
 def json_record(row: Sequence[Any]) -> str:
@@ -28,18 +28,32 @@ def json_record(row: Sequence[Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_line(row: Sequence[Any]) -> bytes:
-    return json_record(row).encode("utf-8")
-
-
-def printed_by_python(store: Store, ids: Iterable[int], printer: Printer) -> dict[int, bytes]:
-    """The rows with these ids, each printed by `printer` (a few per export, if any)."""
+def _rows(store: Store, ids: Iterable[int], columns: Sequence[str]) -> list[Any]:
     wanted = sorted(set(ids))
     if not wanted:
-        return {}
-    columns = [exchanges.c[name] for name in DB_COLUMNS]
-    query = select(*columns).where(exchanges.c.id.in_(wanted))
+        return []
+    query = select(*(exchanges.c[n] for n in columns)).where(exchanges.c.id.in_(wanted))
     with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
+        return list(conn.execute(query).all())
+
+
+def _export_rows(store: Store, ids: Iterable[int]) -> dict[int, list[Any]]:
     at = DB_COLUMNS.index("id")
-    return {row[at]: printer(stored_row(row)) for row in rows}
+    return {row[at]: stored_row(row) for row in _rows(store, ids, DB_COLUMNS)}
+
+
+def _exchanges(store: Store, ids: Iterable[int]) -> dict[int, Exchange]:
+    found = (to_exchange(row._mapping) for row in _rows(store, ids, EXCHANGE_COLUMNS))
+    return {e.id: e for e in found if e.id is not None}
+
+
+def csv_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
+    return {i: lines([row]).encode("utf-8") for i, row in _export_rows(store, ids).items()}
+
+
+def json_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
+    return {i: json_record(row).encode("utf-8") for i, row in _export_rows(store, ids).items()}
+
+
+def har_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
+    return {i: har_text(e).encode("utf-8") for i, e in _exchanges(store, ids).items()}

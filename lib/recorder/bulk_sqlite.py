@@ -1,9 +1,10 @@
-"""CSV lines and JSON records written by SQLite itself, a chunk of rows at a time.
+"""CSV lines, JSON records and HAR entries written by SQLite itself, a chunk of rows at a time.
 
-Python per cell is what a million-row export cost (4.7x `sqlite3 -csv`); SQLite's string
-operators and json_object cost about what its own CSV mode does. The few rows SQLite would print
-otherwise than Python (a formula start, a latency with 16+ digits, schema 1's header escapes)
-are listed by a partial index (lib/recorder/unusual.py) and printed by Python.
+Python per cell is what a million-row export cost (4.7x `sqlite3 -csv` for CSV, 17x for HAR);
+SQLite's string operators and JSON functions cost about what its own CSV mode does. The few rows
+SQLite would print otherwise than Python (a formula start, a latency with 16+ digits, schema 1's
+header escapes) are listed by a partial index (lib/recorder/unusual.py) and printed by Python,
+as are HAR entries of URLs with a query string.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, literal_column, text
 
-from lib.recorder.bulk_rows import Printer, csv_line, json_line, printed_by_python
+from lib.recorder.bulk_har import NEEDS_PYTHON, sqlite_entry
+from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -23,6 +25,7 @@ from lib.recorder.unusual import SQLITE_UNUSUAL
 
 NUMBERS = frozenset({"status", "attempt", "id", "latency_ms"})
 UNUSUAL_IDS = text(f"SELECT id FROM exchanges WHERE ({SQLITE_UNUSUAL}) AND id BETWEEN :a AND :b")
+_QUERY_IDS = text(f"SELECT id FROM exchanges WHERE id BETWEEN :a AND :b AND {NEEDS_PYTHON}")
 
 
 def _csv_cell(name: str) -> str:
@@ -35,35 +38,45 @@ def _csv_cell(name: str) -> str:
     return f"coalesce({found}, '')" if exchanges.c[name].nullable else found
 
 
-def csv_line_sql() -> ColumnElement[bytes]:
-    cells = " || ',' || ".join(_csv_cell(name) for name in DB_COLUMNS)
-    return literal_column(f"CAST({cells} || char(13, 10) AS BLOB)")
+def csv_line_sql() -> str:
+    return " || ',' || ".join(_csv_cell(name) for name in DB_COLUMNS) + " || char(13, 10)"
 
 
-def json_record_sql() -> ColumnElement[bytes]:
+def json_record_sql() -> str:
     pairs = ", ".join(f"'{key}', {name}" for key, name in zip(COLUMNS, DB_COLUMNS, strict=True))
-    return literal_column(f"CAST(json_object({pairs}) AS BLOB)")
+    return f"json_object({pairs})"
+
+
+# format -> (SQL printing one row, Python printing the others, rows with a query string too)
+FORMATS: dict[str, tuple[str, Printer, bool]] = {
+    "csv": (csv_line_sql(), csv_printer, False),
+    "json": (json_record_sql(), json_printer, False),
+    "har": (sqlite_entry(), har_printer, True),
+}
 
 
 def sqlite_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
-    """Each chunk's rows as printed lines (CSV) or records (JSON), in id order."""
-    line, printer = (csv_line_sql(), csv_line) if fmt == "csv" else (json_record_sql(), json_line)
+    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
+    sql, printer, queries = FORMATS[fmt]
+    line: ColumnElement[Any] = literal_column(f"CAST({sql} AS BLOB)")
     for rows in store.iter_rows(where, [line, "id"], chunk=chunk, raw=True):
         printed = [row[0] for row in rows]
-        yield _with_unusual(store, rows, printed, printer)
+        yield _with_unusual(store, rows, printed, printer, queries)
 
 
 def _with_unusual(
-    store: Store, rows: Sequence[Any], printed: list[bytes], printer: Printer
+    store: Store, rows: Sequence[Any], printed: list[bytes], printer: Printer, queries: bool
 ) -> list[bytes]:
+    bounds = {"a": rows[0][1], "b": rows[-1][1]}
     with store.engine.connect() as conn:
-        found = conn.execute(UNUSUAL_IDS, {"a": rows[0][1], "b": rows[-1][1]}).scalars().all()
+        found = set(conn.execute(UNUSUAL_IDS, bounds).scalars())
+        if queries:
+            found.update(conn.execute(_QUERY_IDS, bounds).scalars())
     if not found:
         return printed
-    wanted = set(found)
-    at = {row[1]: i for i, row in enumerate(rows) if row[1] in wanted}
-    for id_, line in printed_by_python(store, at, printer).items():
+    at = {row[1]: i for i, row in enumerate(rows) if row[1] in found}
+    for id_, line in printer(store, at).items():
         printed[at[id_]] = line
     return printed

@@ -7,7 +7,6 @@ straight to the destination, so memory stays flat however long the log is.
 from __future__ import annotations
 
 import io
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from lib.recorder.bulk_rows import json_record
 from lib.recorder.csv_text import FORMULA_START, lines
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import exchanges_to_dataframe
-from lib.recorder.har import har_document_ends, har_entry, to_har
+from lib.recorder.har import har_document_ends, har_text, to_har
 from lib.recorder.sources import (
     Exportable,
     Selection,
@@ -130,17 +129,25 @@ def _json_chunks(data: Exportable) -> Iterator[list[bytes]]:
 
 
 def write_har(data: Exportable, dest: Destination) -> None:
-    """HAR 1.2 for browser developer tools (Network tab: import) and HAR viewers."""
+    """HAR 1.2 (compact) for browser developer tools (Network tab: import) and HAR viewers. A
+    selection in the store is printed by the database, into the same bytes."""
     head, tail = har_document_ends()
-    with _text(dest) as out:
-        out.write(head)
+    with _opened(dest) as out:
+        out.write(head.encode("utf-8"))
         first = True
-        for chunk in exchange_chunks(data):
-            text = ", ".join(json.dumps(har_entry(e), ensure_ascii=False) for e in chunk)
-            if text:
-                out.write(text if first else ", " + text)
+        for printed in _har_chunks(data):
+            if printed:
+                out.write((b"" if first else b",") + b",".join(printed))
                 first = False
-        out.write(tail)
+        out.write(tail.encode("utf-8"))
+
+
+def _har_chunks(data: Exportable) -> Iterator[list[bytes]]:
+    if isinstance(data, Selection):
+        yield from bulk_chunks(data, "har")
+        return
+    for chunk in exchange_chunks(data):
+        yield [har_text(e).encode("utf-8") for e in chunk]
 
 
 def _curl_block(e: Exchange) -> str:

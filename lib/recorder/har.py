@@ -101,10 +101,15 @@ def har_entry(e: Exchange) -> dict[str, Any]:
     return entry
 
 
+def har_text(e: Exchange) -> str:
+    """One entry as the HAR export writes it (compact, as the database writes it too)."""
+    return json.dumps(har_entry(e), ensure_ascii=False, separators=(",", ":"))
+
+
 def har_document_ends() -> tuple[str, str]:
     """The text of a HAR document before and after its entries (for streaming them)."""
-    text = json.dumps(to_har([]), ensure_ascii=False)
-    marker = '"entries": ['
+    text = json.dumps(to_har([]), ensure_ascii=False, separators=(",", ":"))
+    marker = '"entries":['
     cut = text.index(marker) + len(marker)
     return text[:cut], text[cut:]
 
