@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, select
 
-from lib.recorder.bulk_har import pg_entry
+from lib.recorder.bulk_har import POSTGRES, entry_sql
 from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
@@ -23,16 +23,8 @@ from lib.recorder.store import Store
 from lib.recorder.unusual import CHECKED_TEXTS, postgres_json_redo
 
 NUMBERS = ("status", "attempt", "id")
-TIME = (
-    "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    " || CASE WHEN date_trunc('second', started_at) = started_at THEN ''"
-    " ELSE to_char(started_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-)
-# Python's repr: "12.0" where PostgreSQL says "12"; elsewhere both print the shortest digits.
-NUMBER = (
-    "CASE WHEN {x} = trunc({x}) AND abs({x}) < 1e16"
-    " THEN trunc({x})::bigint::text || '.0' ELSE ({x})::text END"
-)
+TIME = POSTGRES.time
+NUMBER = POSTGRES.number
 LATENCY = NUMBER.format(x="latency_ms")
 _STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
 REDO = f"CASE WHEN {postgres_json_redo()} THEN id END"
@@ -77,7 +69,7 @@ def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str
         values, options = [literal_column(_json_record()).label("record")], RAW
     else:
         values, options, redo = (
-            [literal_column(pg_entry(TIME, NUMBER)).label("entry")],
+            [literal_column(entry_sql(POSTGRES)).label("entry")],
             RAW,
             REDO_HAR,
         )

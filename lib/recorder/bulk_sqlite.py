@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, literal_column, text
 
-from lib.recorder.bulk_har import NEEDS_PYTHON, sqlite_entry
+from lib.recorder.bulk_har import SQLITE, entry_sql
 from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
@@ -25,7 +25,8 @@ from lib.recorder.unusual import SQLITE_UNUSUAL
 
 NUMBERS = frozenset({"status", "attempt", "id", "latency_ms"})
 UNUSUAL_IDS = text(f"SELECT id FROM exchanges WHERE ({SQLITE_UNUSUAL}) AND id BETWEEN :a AND :b")
-_QUERY_IDS = text(f"SELECT id FROM exchanges WHERE id BETWEEN :a AND :b AND {NEEDS_PYTHON}")
+# HAR: parse_qsl decodes a query string; Python prints those entries.
+_QUERY_IDS = text("SELECT id FROM exchanges WHERE id BETWEEN :a AND :b AND instr(url, '?') > 0")
 
 
 def _csv_cell(name: str) -> str:
@@ -51,7 +52,7 @@ def json_record_sql() -> str:
 FORMATS: dict[str, tuple[str, Printer, bool]] = {
     "csv": (csv_line_sql(), csv_printer, False),
     "json": (json_record_sql(), json_printer, False),
-    "har": (sqlite_entry(), har_printer, True),
+    "har": (entry_sql(SQLITE), har_printer, True),
 }
 
 

@@ -16,14 +16,21 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == wanted), None)
 
 
+def headers_text(headers: Mapping[str, Any]) -> str:
+    """Headers as stored: JSON of a str -> str mapping (HTTP sends text; a number a caller put in
+    becomes its text), the form the bulk HAR export reads (lib/recorder/bulk_har.py)."""
+    return json.dumps({str(k): v if isinstance(v, str) else str(v) for k, v in headers.items()},
+                      ensure_ascii=False)  # fmt: skip
+
+
 def exchange_row(e: Exchange) -> dict[str, Any]:
     """The `exchanges` row of an exchange (its id left to the database)."""
     return {
         "run_id": e.run_id, "started_at": e.started_at, "target": e.target, "step": e.step,
         "operation": e.operation, "method": e.method, "url": e.url,
-        "request_headers": json.dumps(e.request_headers, ensure_ascii=False),
+        "request_headers": headers_text(e.request_headers),
         "request_body": e.request_body, "status": e.status,
-        "response_headers": json.dumps(e.response_headers, ensure_ascii=False),
+        "response_headers": headers_text(e.response_headers),
         "response_body": e.response_body, "latency_ms": e.latency_ms, "reference": e.reference,
         "idempotency_key": e.idempotency_key, "attempt": e.attempt, "error": e.error,
         "msn": header_value(e.request_headers, "Merchant-Serial-Number"),

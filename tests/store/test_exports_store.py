@@ -194,3 +194,13 @@ def test_the_database_prints_all_but_the_unusual_rows(
     expected = {"csv": [ids[2]] if sqlite else [], "json": [ids[2]] if sqlite else [],
                 "har": [ids[2], ids[6]] if sqlite else [ids[6]]}  # fmt: skip
     assert sorted(asked) == expected[fmt]
+
+
+def test_header_values_are_stored_as_text(store) -> None:  # type: ignore[no-untyped-def]
+    """HTTP headers are text: a number a caller put in is stored (and exported) as its text."""
+    headers = {"X-Count": 5}
+    store.add_exchange(Exchange("GET", "http://sim/x", "get_payment", status=200,
+                                request_headers=headers))  # type: ignore[arg-type]  # fmt: skip
+    assert store.exchanges()[0].request_headers == {"X-Count": "5"}
+    har = json.loads(export_bytes(Selection(store), "har"))
+    assert har["log"]["entries"][0]["request"]["headers"] == [{"name": "X-Count", "value": "5"}]
