@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.pack import pack_figures
 from bench.store_load import build_store, seed_log, writers
 from lib.recorder import EXPORT_FORMATS, ExchangeFilter, RunFilter, open_store
 from lib.recorder.exports import Selection
@@ -160,6 +161,13 @@ def bench_one(name: str, location: str, folder: Path, args: argparse.Namespace) 
             f" MB file  {e['peak_mb']:5.0f} MB peak  x{ratio:4.1f} native  {verdict}"
         )
         out.unlink()
+    if args.pack:
+        p = child("pack", location)
+        lines.append(
+            f"{name:<11}{'evidence pack, all runs':<30}{p['pack_seconds']:10.2f} s  "
+            f"{p['pack_bytes'] / 1e6:8.0f} MB zip   {p['peak_rss_mb']:5.0f} MB peak  "
+            f"(report {p['report_seconds']:.2f} s)"
+        )
     return lines
 
 
@@ -170,6 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exports", nargs="*", default=list(EXPORTS), choices=EXPORTS)
     parser.add_argument("--backends", nargs="*", default=["sqlite", "postgresql"])
     parser.add_argument("--no-writers", dest="writers", action="store_false")
+    parser.add_argument("--no-pack", dest="pack", action="store_false")
     parser.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -178,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
             "dashboard": lambda: task_dashboard(rest[0], int(rest[1])),
             "export": lambda: task_export(*rest),
             "native": lambda: task_native(*rest),
+            "pack": lambda: pack_figures(rest[0]),
         }
         print(json.dumps(tasks[name]()))
         return
