@@ -1,7 +1,8 @@
 """CSV lines, JSON records and HAR entries written by SQLite itself, a chunk of rows at a time.
 
 Python per cell is what a million-row export cost (4.7x `sqlite3 -csv` for CSV, 17x for HAR);
-SQLite's string operators and JSON functions cost about what its own CSV mode does. The few rows
+SQLite's string operators (as balanced trees, lib/recorder/sql_concat.py) and json_object cost
+a few times what its own CSV mode does. The few rows
 SQLite would print otherwise than Python (a formula start, a latency with 16+ digits, schema 1's
 header escapes) are listed by a partial index (lib/recorder/unusual.py) and printed by Python,
 as are HAR entries of URLs with a query string.
@@ -20,6 +21,7 @@ from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
 from lib.recorder.sources import DB_COLUMNS
+from lib.recorder.sql_concat import balanced, tree
 from lib.recorder.store import Store
 from lib.recorder.unusual import SQLITE_UNUSUAL
 
@@ -40,7 +42,10 @@ def _csv_cell(name: str) -> str:
 
 
 def csv_line_sql() -> str:
-    return " || ',' || ".join(_csv_cell(name) for name in DB_COLUMNS) + " || char(13, 10)"
+    parts = []
+    for name in DB_COLUMNS:
+        parts += [_csv_cell(name), "','"]
+    return tree([*parts[:-1], "char(13, 10)"])
 
 
 def json_record_sql() -> str:
@@ -52,7 +57,7 @@ def json_record_sql() -> str:
 FORMATS: dict[str, tuple[str, Printer, bool]] = {
     "csv": (csv_line_sql(), csv_printer, False),
     "json": (json_record_sql(), json_printer, False),
-    "har": (entry_sql(SQLITE), har_printer, True),
+    "har": (balanced(entry_sql(SQLITE)), har_printer, True),
 }
 
 
