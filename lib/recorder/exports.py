@@ -33,6 +33,7 @@ from lib.recorder.sources import (
     exchange_chunks,
     row_chunks,
 )
+from lib.recorder.write_behind import joined, write_behind
 from lib.recorder.xlsx import stream_rows
 
 Destination = str | os.PathLike[str] | BinaryIO
@@ -97,9 +98,7 @@ def write_csv(data: Exportable, dest: Destination) -> None:
     header = ",".join(columns_of(data)) + "\r\n"
     if isinstance(data, Selection):
         with _opened(dest) as out:
-            out.write(header.encode("utf-8"))
-            for printed in bulk_chunks(data, "csv"):
-                out.write(b"".join(printed))
+            write_behind(out, joined(header.encode("utf-8"), bulk_chunks(data, "csv"), b"", b""))
         return
     with _text(dest) as out:
         out.write(header)
@@ -111,13 +110,7 @@ def write_json(data: Exportable, dest: Destination) -> None:
     """A JSON array of records (one per exchange, compact), ISO 8601 times, nulls for missing
     values. A selection in the store is printed by the database, into the same bytes."""
     with _opened(dest) as out:
-        out.write(b"[")
-        first = True
-        for printed in _json_chunks(data):
-            if printed:
-                out.write((b"" if first else b",") + b",".join(printed))
-                first = False
-        out.write(b"]")
+        write_behind(out, joined(b"[", _json_chunks(data), b",", b"]"))
 
 
 def _json_chunks(data: Exportable) -> Iterator[list[bytes]]:
@@ -133,13 +126,7 @@ def write_har(data: Exportable, dest: Destination) -> None:
     selection in the store is printed by the database, into the same bytes."""
     head, tail = har_document_ends()
     with _opened(dest) as out:
-        out.write(head.encode("utf-8"))
-        first = True
-        for printed in _har_chunks(data):
-            if printed:
-                out.write((b"" if first else b",") + b",".join(printed))
-                first = False
-        out.write(tail.encode("utf-8"))
+        write_behind(out, joined(head.encode("utf-8"), _har_chunks(data), b",", tail.encode()))
 
 
 def _har_chunks(data: Exportable) -> Iterator[list[bytes]]:

@@ -70,10 +70,17 @@ class SqlStore:
         with self.engine.connect() as conn:
             return conn.execute(query).all()
 
-    def _read_raw(self, query: Any) -> Sequence[Any]:
+    def _read_raw(self, query: Any, text_as_bytes: bool = False) -> Sequence[Any]:
         with self.engine.connect() as conn:
             # The DB-API cursor itself: plain tuples, no Row objects or type processing.
-            return list(conn.execute(query).cursor.fetchall())
+            if not text_as_bytes:
+                return list(conn.execute(query).cursor.fetchall())
+            sqlite = conn.connection.driver_connection  # SQLite's: text as UTF-8 bytes, uncopied
+            sqlite.text_factory = bytes  # type: ignore[union-attr]
+            try:
+                return list(conn.execute(query).cursor.fetchall())
+            finally:
+                sqlite.text_factory = str  # type: ignore[union-attr]
 
     # Runs ---------------------------------------------------------------------------------
 
@@ -163,12 +170,14 @@ class SqlStore:
         *,
         chunk: int = CHUNK,
         raw: bool = False,
+        text_as_bytes: bool = False,
     ) -> Iterator[Sequence[Any]]:
         """Chunks of rows (the named columns or SQL expressions, in that order) by id, each
         from its own query.
 
         Keyset paging keeps memory constant and transactions short; the highest id at the
-        start bounds the walk, so rows written meanwhile do not stretch an export.
+        start bounds the walk, so rows written meanwhile do not stretch an export. `raw`:
+        the driver's tuples; `text_as_bytes` (SQLite, with `raw`): text as UTF-8 bytes.
         """
         selected = [exchanges.c[c] if isinstance(c, str) else c for c in columns]
         extra = "id" not in columns
@@ -186,7 +195,7 @@ class SqlStore:
                 .order_by(exchanges.c.id)
                 .limit(chunk)
             )
-            rows = self._read_raw(query) if raw else self._read(query)
+            rows = self._read_raw(query, text_as_bytes) if raw else self._read(query)
             if not rows:
                 return
             yield [row[:-1] for row in rows] if extra else rows

@@ -72,6 +72,7 @@ class Store(Protocol):
         *,
         chunk: int = ...,
         raw: bool = ...,
+        text_as_bytes: bool = ...,
     ) -> Iterator[Sequence[Any]]:
         """Chunks of rows: column names or SQL expressions over the exchanges table."""
         ...
