@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO
+from typing import IO
 
 
 def joined(head: bytes, chunks: Iterable[list[bytes]], sep: bytes, tail: bytes) -> Iterator[bytes]:
@@ -23,7 +23,7 @@ def joined(head: bytes, chunks: Iterable[list[bytes]], sep: bytes, tail: bytes) 
     yield tail
 
 
-def write_behind(out: BinaryIO, blocks: Iterable[bytes]) -> None:
+def write_behind(out: IO[bytes], blocks: Iterable[bytes]) -> None:
     """Each block written on a second thread while the next one is made; errors surface here."""
     with ThreadPoolExecutor(1, thread_name_prefix="export-write") as writer:
         pending: Future[int] | None = None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
 from xlsxwriter.utility import xl_col_to_name
+
+from lib.recorder.write_behind import write_behind
 
 SHEET = "xl/worksheets/sheet1.xml"
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (with its leap bug)
@@ -58,6 +60,17 @@ def _rows(rows: Iterable[Sequence[Any]], width: int, stamp: int) -> Iterable[str
         yield f'<row r="{number}">{cells}</row>'
 
 
+def _batches(rows: Iterable[str], size: int = 1000) -> Iterator[bytes]:
+    """Fewer, larger writes into the compressor."""
+    batch: list[str] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+    yield "".join(batch).encode("utf-8")
+
+
 def stream_rows(
     skeleton: IO[bytes],
     dest: IO[bytes] | str,
@@ -84,11 +97,7 @@ def stream_rows(
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', head, count=1)
             with out.open(info, "w", force_zip64=zip64) as sheet:
                 sheet.write(head.encode("utf-8"))
-                batch: list[str] = []
-                for row in _rows(rows, width, stamp):
-                    batch.append(row)
-                    if len(batch) == 1000:  # fewer, larger writes into the compressor
-                        sheet.write("".join(batch).encode("utf-8"))
-                        batch.clear()
-                sheet.write("".join(batch).encode("utf-8"))
+                # Deflate runs on a second thread (zlib lets go of the GIL) while the next
+                # rows are printed: the sheet costs about the longer of the two.
+                write_behind(sheet, _batches(_rows(rows, width, stamp)))
                 sheet.write(f"</sheetData>{tail}".encode())
