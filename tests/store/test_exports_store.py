@@ -204,3 +204,18 @@ def test_header_values_are_stored_as_text(store) -> None:  # type: ignore[no-unt
     assert store.exchanges()[0].request_headers == {"X-Count": "5"}
     har = json.loads(export_bytes(Selection(store), "har"))
     assert har["log"]["entries"][0]["request"]["headers"] == [{"name": "X-Count", "value": "5"}]
+
+
+@pytest.mark.parametrize("needle", ["%", "_", "'", "b"])
+def test_a_filtered_selection_prints_what_the_filter_matches(
+    recorder: Recorder, needle: str
+) -> None:
+    """The filter's parameters reach the database's own printing (COPY binds them client-side):
+    LIKE's wildcards and a quote match themselves."""
+    for reference in ("a%b", "a_b", "abc", "x'y"):
+        recorder.record(Exchange("GET", "http://sim/x", "get_payment", reference=reference))
+    where = ExchangeFilter(reference_contains=needle)
+    wanted = list(recorder.store.iter_exchanges(where))
+    assert len(wanted) == (3 if needle == "b" else 1)
+    for fmt in ("csv", "json", "har"):
+        assert export_bytes(Selection(recorder.store, where), fmt) == export_bytes(wanted, fmt)
