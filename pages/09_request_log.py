@@ -50,8 +50,10 @@ if labels := log.choices(page, ss.get("log_pin"), ss.get("log_detail")):
         "One exchange in detail", [*labels], format_func=labels.get, key="log_detail"
     )
     show_exchange(store.exchange(chosen), key="log")  # its headers and bodies, this one only
-    st.markdown(f"**Download the evidence** (the {page.total:,} filtered exchanges)")
-    if (fit := download_fit(store, where, count=page.total)).in_browser:
+    fit = download_fit(store, where, count=page.total)
+    verb = "Download" if fit.in_browser else "Export"
+    st.markdown(f"**{verb} the evidence** (the {page.total:,} exchanges above, all pages)")
+    if fit.in_browser:
         for column, fmt in zip(st.columns(4), FORMATS, strict=True):
             column.download_button(
                 (spec := EXPORT_FORMATS[fmt]).label,
@@ -71,16 +73,19 @@ if labels := log.choices(page, ss.get("log_pin"), ss.get("log_detail")):
             if column.button(label, key=f"log_write_{fmt}", icon=":material/save:"):
                 with st.spinner(f"Writing {fit.count:,} exchanges…"):
                     try:
-                        ss.log_written = (where, fmt, fit.count, write_export(store, where, fmt))
+                        path = write_export(store, where, fmt)
+                        kept = [w for w in ss.get("log_written", []) if w[0] == where]
+                        ss.log_written = [*kept, (where, fmt, fit.count, path)]
                     except OSError as error:  # a full disk or a folder it may not write in
                         st.error(f"Could not write the file: {error}", icon=":material/error:")
-        # Shown while the filters are the ones the file was written from.
-        if (written := ss.get("log_written")) and written[0] == where:
-            _, fmt, count, path = written
-            st.success(f"Written: `{path}` ({count:,} exchanges, {size_of(path)})",
-                       icon=":material/task_alt:")  # fmt: skip
-            st.caption("The same file from a terminal in the lab's folder (in a notebook, "
-                       "put `!` before it):")  # fmt: skip
-            st.code(export_command(store, where, fmt, path), language="sh")
+        # Shown while the filters are the ones the files were written from.
+        if written := [w for w in ss.get("log_written", []) if w[0] == where]:
+            for _where, _fmt, count, path in written:
+                st.success(f"Written: `{path}` ({count:,} exchanges, {size_of(path)})",
+                           icon=":material/task_alt:")  # fmt: skip
+            _, fmt, _, path = written[-1]
+            st.caption("The same export from a terminal in the lab's folder, as a new dated file "
+                       "(in a Jupyter cell, start the line with an exclamation mark):")  # fmt: skip
+            st.code(export_command(store, where, fmt, path.parent), language="sh", wrap_lines=True)
 else:
     st.info("No exchanges match. Walk the quick start from step 1, or widen the filters.")

@@ -200,9 +200,21 @@ def test_over_the_limit_the_log_is_written_to_a_file_not_downloaded(
     (command,) = [c.value for c in at.code if c.value.startswith(".venv/bin/python -m lib.export")]
     again = tmp_path / "again.csv"
     words = shlex.split(command)
+    assert words[words.index("--out") + 1] == str(written.parent)  # a new file, not this one
     words[words.index("--out") + 1] = str(again)
     assert export_main(words[3:]) == 0
     assert again.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+
+
+def test_every_file_written_for_the_selection_stays_listed(app, log, monkeypatch) -> None:
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
+    at = app(LOG, recorder=log)
+    assert "**Export the evidence**" in texts(at)  # no "Download" where none is offered
+    at.button(key="log_write_csv").click().run()
+    at.button(key="log_write_har").click().run()
+    assert not unexpected(at)
+    shown = [s.value for s in at.success]
+    assert len(shown) == 2 and ".csv`" in shown[0] and ".har`" in shown[1]
 
 
 def test_the_written_file_is_shown_for_its_own_filters_only(app, log, monkeypatch) -> None:
