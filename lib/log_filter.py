@@ -58,8 +58,12 @@ def page_of(
 
 
 def table(page: Page) -> pd.DataFrame:
-    """The page's rows (newest first) in the columns a person reads first."""
-    return summary(exchanges_to_dataframe(page.rows))
+    """The page's rows (newest first) in the columns a person reads first; a missing text (a
+    webhook delivery has no step, most rows no error) is an empty cell, not the word "None"."""
+    frame = summary(exchanges_to_dataframe(page.rows))
+    texts = frame.select_dtypes("object").columns
+    frame[texts] = frame[texts].fillna("")
+    return frame
 
 
 def span(page: Page) -> str:

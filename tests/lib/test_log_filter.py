@@ -68,3 +68,13 @@ def test_rehearsed_asks_whether_any_matching_exchange_went_to_a_rehearsal() -> N
     rec = _log()
     assert rehearsed(rec.store, log_filter(None))
     assert not rehearsed(rec.store, log_filter(None, steps=["create", "capture"]))
+
+
+def test_missing_texts_show_as_empty_cells() -> None:
+    rec = Recorder.open(":memory:")
+    rec.record(Exchange("POST", "https://x.test/hook", "webhook_delivery", status=200))
+    rec.record(Exchange("GET", "https://x.test/", "get_payment", step="status", error="Timeout"))
+    page = page_of(rec.store, log_filter(rec.run_id), 1)[0]
+    shown = table(page)
+    assert list(shown["step"]) == ["status", ""] and list(shown["error"]) == ["Timeout", ""]
+    assert shown["status"].isna().tolist() == [True, False]  # numbers stay numbers
