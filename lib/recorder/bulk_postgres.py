@@ -14,22 +14,22 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 
 from lib.recorder.bulk_har import POSTGRES, entry_sql
-from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
+from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
 from lib.recorder.sources import DB_COLUMNS
 from lib.recorder.store import Store
-from lib.recorder.unusual import CHECKED_TEXTS, postgres_json_redo
+from lib.recorder.unusual import CHECKED_TEXTS, postgres_redo
 
 NUMBERS = ("status", "attempt", "id")
 TIME = POSTGRES.time
 NUMBER = POSTGRES.number
 LATENCY = NUMBER.format(x="latency_ms")
 _STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
-REDO = f"CASE WHEN {postgres_json_redo()} THEN id END"
+REDO = f"CASE WHEN {postgres_redo()} THEN id END"
 # HAR: parse_qsl decodes a query string; Python prints those entries.
-REDO_HAR = f"CASE WHEN {postgres_json_redo()} OR strpos(url, '?') > 0 THEN id END"
+REDO_HAR = f"CASE WHEN {postgres_redo()} OR strpos(url, '?') > 0 THEN id END"
 # A JSON record never holds a raw control character, so with these as quote and delimiter
 # COPY's CSV mode passes each record through untouched.
 RAW = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
@@ -94,7 +94,7 @@ def postgres_chunks(
     """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
     statement, params = _copy_sql(store, where, fmt)
     printer, end = PRINTERS[fmt], b"\r\n" if fmt == "csv" else b""
-    mark = ord(",") if fmt == "csv" else 2  # an empty first field: nothing for Python to redo
+    sep = b"," if fmt == "csv" else b"\x02"  # after the first field, the id to redo or nothing
     printed: list[bytes] = []
     redo: dict[int, int] = {}  # position in the chunk -> exchange id
     raw = store.engine.raw_connection()
@@ -102,24 +102,15 @@ def postgres_chunks(
         with raw.cursor() as cursor, cursor.copy(statement, params) as copy:  # type: ignore[attr-defined]
             for data in copy:
                 row = bytes(data)
-                if row[0] != mark:
-                    redo[len(printed)] = int(row[: row.index(b"," if mark == 44 else b"\x02")])
-                printed.append(row[row.index(b"," if mark == 44 else b"\x02") + 1 : -1] + end)
+                cut = row.index(sep)
+                if cut:  # the row's id: Python prints it
+                    redo[len(printed)] = int(row[:cut])
+                printed.append(row[cut + 1 : -1] + end)
                 if len(printed) == chunk:
-                    yield _redone(store, printed, redo, printer)
+                    yield reprinted(store, printed, redo, printer)
                     printed, redo = [], {}
         raw.commit()
     finally:
         raw.close()
     if printed:
-        yield _redone(store, printed, redo, printer)
-
-
-def _redone(
-    store: Store, printed: list[bytes], redo: dict[int, int], printer: Printer
-) -> list[bytes]:
-    if redo:
-        lines = printer(store, redo.values())
-        for at, id_ in redo.items():
-            printed[at] = lines[id_]
-    return printed
+        yield reprinted(store, printed, redo, printer)

@@ -57,3 +57,14 @@ def json_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
 
 def har_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
     return {i: har_text(e).encode("utf-8") for i, e in _exchanges(store, ids).items()}
+
+
+def reprinted(
+    store: Store, printed: list[bytes], redo: dict[int, int], printer: Printer
+) -> list[bytes]:
+    """`printed` with the rows at `redo`'s positions (position -> exchange id) printed by Python."""
+    if redo:
+        lines = printer(store, redo.values())
+        for at, id_ in redo.items():
+            printed[at] = lines[id_]
+    return printed

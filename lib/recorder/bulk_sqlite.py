@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, literal_column, text
 
 from lib.recorder.bulk_har import SQLITE, entry_sql
-from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer
+from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -95,9 +95,5 @@ def _with_unusual(
         found = set(conn.execute(UNUSUAL_IDS, bounds).scalars())
         if queries:
             found.update(conn.execute(_QUERY_IDS, bounds).scalars())
-    if not found:
-        return printed
-    at = {row[1]: i for i, row in enumerate(rows) if row[1] in found}
-    for id_, line in printer(store, at).items():
-        printed[at[id_]] = line
-    return printed
+    redo = {i: row[1] for i, row in enumerate(rows) if row[1] in found} if found else {}
+    return reprinted(store, printed, redo, printer)

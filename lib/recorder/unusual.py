@@ -37,8 +37,9 @@ def _sqlite_condition() -> str:
 SQLITE_UNUSUAL = _sqlite_condition()
 
 
-def postgres_json_redo() -> str:
-    """A PostgreSQL condition: the row's latency or headers need Python (not formulas: JSON)."""
+def postgres_redo() -> str:
+    """A PostgreSQL condition: the row's latency or headers need Python (its SELECT neutralises
+    formula starts itself)."""
     return (
         "(strpos(request_headers, '\\u') > 0 OR strpos(response_headers, '\\u') > 0"
         " OR latency_ms::text IN ('NaN', 'Infinity', '-Infinity', '-0')"
