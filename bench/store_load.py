@@ -21,12 +21,13 @@ from lib.exchange import Exchange
 from lib.recorder import Recorder, open_store
 from lib.recorder.migrations import rebuild_counts
 from lib.recorder.proofs import proofs_of
-from lib.recorder.rows import exchange_row
+from lib.recorder.rows import LOOKED_UP, exchange_row
 from lib.recorder.schema import EXCHANGE_COLUMNS, exchanges, proofs, runs
 
 PERSONS = [f"tester-{n}" for n in range(10)]
 HOSTS = ["qa-laptop-1", "qa-laptop-2", "ci-runner"]
-COLUMNS = [*EXCHANGE_COLUMNS, "msn"]
+COLUMNS = [*EXCHANGE_COLUMNS, "msn", *LOOKED_UP]
+MSN = COLUMNS.index("msn")
 PROOF_COLUMNS = [
     "exchange_id",
     "kind",
@@ -90,7 +91,7 @@ def copies(
                     ]
                 )
             next_id += 1
-        msn = next((r[-1] for r in ex_rows if r[-1]), None)
+        msn = next((r[MSN] for r in ex_rows if r[MSN]), None)
         run = [
             run_id,
             f"QA battery copy {copy}",

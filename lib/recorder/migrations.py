@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, inspect, select, text, update
 
 from lib.recorder.proofs import proof_rows
-from lib.recorder.rows import header_value, to_exchange
+from lib.recorder.rows import LOOKED_UP, header_value, to_exchange
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     SCHEMA_VERSION,
@@ -106,10 +106,18 @@ def _v3_unusual_rows(conn: Connection) -> None:
     UNUSUAL_INDEX.create(conn, checkfirst=True)
 
 
+def _v4_looked_up_headers(conn: Connection) -> None:
+    """Columns for the headers a HAR entry looks up; NULL (not worked out) in the stored rows,
+    so the step costs nothing on a big store: the export searches those rows' headers."""
+    for column in LOOKED_UP:
+        conn.execute(text(f"ALTER TABLE exchanges ADD COLUMN {column} TEXT"))
+
+
 # STEPS[n] brings a store from version n - 1 to n (version 1 was SQLite's first schema).
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_who_where_and_proofs,
     3: _v3_unusual_rows,
+    4: _v4_looked_up_headers,
 }
 
 

@@ -16,6 +16,14 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == wanted), None)
 
 
+# Stored beside the headers (schema 4): column -> (headers, name), the values HAR looks up.
+LOOKED_UP: dict[str, tuple[str, str]] = {
+    "request_content_type": ("request_headers", "content-type"),
+    "response_content_type": ("response_headers", "content-type"),
+    "response_location": ("response_headers", "location"),
+}
+
+
 def headers_text(headers: Mapping[str, Any]) -> str:
     """Headers as stored: JSON of a str -> str mapping (HTTP sends text; a number a caller put in
     becomes its text), the form the bulk HAR export reads (lib/recorder/bulk_har.py)."""
@@ -34,6 +42,8 @@ def exchange_row(e: Exchange) -> dict[str, Any]:
         "response_body": e.response_body, "latency_ms": e.latency_ms, "reference": e.reference,
         "idempotency_key": e.idempotency_key, "attempt": e.attempt, "error": e.error,
         "msn": header_value(e.request_headers, "Merchant-Serial-Number"),
+        **{column: header_value(getattr(e, headers), name) or ""
+           for column, (headers, name) in LOOKED_UP.items()},
     }  # fmt: skip
 
 
@@ -42,7 +52,8 @@ def to_exchange(row: Mapping[str, Any]) -> Exchange:
     data = dict(row)
     data["request_headers"] = json.loads(data.get("request_headers") or "{}")
     data["response_headers"] = json.loads(data.get("response_headers") or "{}")
-    data.pop("msn", None)
+    for name in ("msn", *LOOKED_UP):
+        data.pop(name, None)
     return Exchange(**data)
 
 

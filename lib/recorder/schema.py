@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from lib.recorder.unusual import SQLITE_UNUSUAL
 
-SCHEMA_VERSION = 3  # lib/recorder/migrations.py brings older stores here
+SCHEMA_VERSION = 4  # lib/recorder/migrations.py brings older stores here
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -105,6 +105,12 @@ exchanges = Table(
     Column("attempt", Integer, nullable=False),
     Column("error", Text),
     Column("msn", String),  # v2: the Merchant-Serial-Number header, for filters and the sidebar
+    # v4: the headers a HAR entry looks up, worked out when the row is stored ("" when absent),
+    # so a bulk HAR export does not search every row's headers (lib/recorder/bulk_har.py). NULL
+    # in rows stored before v4: the export searches their headers' text instead.
+    Column("request_content_type", Text),
+    Column("response_content_type", Text),
+    Column("response_location", Text),
     Index("ix_exchanges_run", "run_id", "id"),
     Index("ix_exchanges_reference", "reference"),
     Index("ix_exchanges_started", "started_at", "id"),

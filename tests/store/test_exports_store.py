@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -144,8 +145,17 @@ def test_schema_1_header_escapes_print_as_characters(recorder: Recorder) -> None
         assert "\\u00c5" not in printed and "Å" in printed
 
 
-def test_har_entries_printed_by_the_database_and_by_python_agree(recorder: Recorder) -> None:
-    """Bodies or not, errors or not, a query string (Python's parse_qsl) or not: one HAR."""
+ODD_HEADERS = {"X-A": "1", "CONTENT-type": "text/plain", "content-type": "second",
+               "LOCATION": '/q "x" \\ é', "Location": "/second"}  # fmt: skip
+
+
+@pytest.mark.parametrize("stored_before_v4", [False, True], ids=["v4", "before-v4"])
+def test_har_entries_printed_by_the_database_and_by_python_agree(
+    recorder: Recorder, stored_before_v4: bool
+) -> None:
+    """Bodies or not, errors or not, a query string (Python's parse_qsl) or not: one HAR. The
+    looked-up headers (first of a name in any case) come from the columns kept since schema 4,
+    or from the headers' text in rows stored before."""
     for n in range(6):
         recorder.record(Exchange(
             "POST" if n % 2 else "GET", "http://sim/p" + ("?a=1&b=%C3%A5+x" if n == 3 else ""),
@@ -155,6 +165,14 @@ def test_har_entries_printed_by_the_database_and_by_python_agree(recorder: Recor
             response_body=None if n == 4 else '{"ok": "å"}', error="Timeout" if n == 4 else None,
             latency_ms=-1.0 if n == 5 else 2.5, step="3 Create payment", reference=f"r-{n}",
         ))  # fmt: skip
+    odd = Exchange("PUT", "http://sim/p", "odd", request_headers=ODD_HEADERS, request_body="{}")
+    recorder.record(replace(odd, status=302, response_headers=ODD_HEADERS))
+    if stored_before_v4:
+        with recorder.store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE exchanges SET request_content_type = NULL, "
+                "response_content_type = NULL, response_location = NULL"
+            )
     streamed = export_bytes(Selection(recorder.store, chunk=4), "har")
     assert streamed == export_bytes(recorder.exchanges(), "har")
     entries = json.loads(streamed)["log"]["entries"]
@@ -164,6 +182,14 @@ def test_har_entries_printed_by_the_database_and_by_python_agree(recorder: Recor
     assert entries[4]["response"]["_error"] == "Timeout" and entries[4]["_error"] == "Timeout"
     assert entries[1]["request"]["postData"]["mimeType"] == "application/json"
     assert entries[5]["time"] == 0.0 and entries[0]["response"]["statusText"] == "Created"
+    assert entries[6]["request"]["postData"]["mimeType"] == "text/plain"
+    assert entries[6]["response"]["redirectURL"] == '/q "x" \\ é'
+    if not stored_before_v4:
+        with recorder.store.engine.connect() as conn:
+            kept = conn.exec_driver_sql("SELECT request_content_type, response_location "
+                                        "FROM exchanges ORDER BY id").all()  # fmt: skip
+        assert [tuple(r) for r in kept] == [("", ""), *[("application/json", "/x")] * 5,
+                                            ("text/plain", '/q "x" \\ é')]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "har"])
