@@ -1,5 +1,6 @@
-"""Bulk exports of a selection in the store: the database prints CSV lines and JSON records
-(SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY, lib/recorder/bulk_postgres.py)."""
+"""Bulk exports of a selection in the store: the database prints CSV lines, JSON records, HAR
+entries (SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY, lib/recorder/bulk_postgres.py)
+and the Excel sheet's rows (lib/recorder/bulk_xlsx.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 
 from lib.recorder.bulk_postgres import postgres_chunks
 from lib.recorder.bulk_sqlite import sqlite_chunks
+from lib.recorder.bulk_xlsx import postgres_sheet, sqlite_sheet
 from lib.recorder.sources import Selection
 
 
@@ -16,3 +18,12 @@ def bulk_chunks(selection: Selection, fmt: str) -> Iterator[list[bytes]]:
     if store.engine.dialect.name == "postgresql":
         return postgres_chunks(store, where, chunk, fmt=fmt)
     return sqlite_chunks(store, where, chunk, fmt=fmt)
+
+
+def bulk_sheet(selection: Selection, stamp: int) -> Iterator[bytes]:
+    """The Excel sheet's data rows, a block per chunk, in id order; `stamp` is the xf index
+    of the date format."""
+    store, where, chunk = selection.store, selection.where, selection.chunk
+    if store.engine.dialect.name == "postgresql":
+        return postgres_sheet(store, where, chunk, stamp)
+    return sqlite_sheet(store, where, chunk, stamp)

@@ -11,16 +11,15 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
-import xlsxwriter
 
 from lib.exchange import Exchange
-from lib.recorder.bulk import bulk_chunks
+from lib.recorder.bulk import bulk_chunks, bulk_sheet
 from lib.recorder.bulk_rows import json_record
+from lib.recorder.bulk_xlsx import stored_text_bytes
 from lib.recorder.csv_text import FORMULA_START, lines
 from lib.recorder.curl import to_curl
 from lib.recorder.frame import exchanges_to_dataframe
@@ -34,12 +33,11 @@ from lib.recorder.sources import (
     row_chunks,
 )
 from lib.recorder.write_behind import joined, write_behind
-from lib.recorder.xlsx import stream_rows
+from lib.recorder.xlsx import printed_blocks, skeleton, stream_rows
 
 Destination = str | os.PathLike[str] | BinaryIO
 
 BIG_SHEET = 50_000  # rows from which an Excel export is written with Zip64 without measuring
-_WIDTHS = {"time": 26, "url": 50, "error": 30, "request_body": 60, "response_body": 60}
 
 __all__ = [
     "EXPORT_FORMATS", "ExportFormat", "Exportable", "Selection", "as_dataframe", "as_exchanges",
@@ -161,52 +159,43 @@ def write_curl(data: Exportable, dest: Destination) -> None:
         out.write("\n")
 
 
-def _excel_value(value: Any) -> Any:
-    # Excel has no time zones: naive UTC (the column's format says "UTC").
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
 def write_xlsx(data: Exportable, dest: Destination) -> None:
     """Sheet "exchanges": bold header, autofilter, frozen header row; rows streamed into the zip.
 
-    xlsxwriter lays out the workbook around the header row; the data rows are written by
-    `lib.recorder.xlsx` (several times faster than xlsxwriter's per-cell path on 100,000 rows).
+    xlsxwriter lays out the workbook around the header row (`lib.recorder.xlsx.skeleton`); the
+    data rows are compact SpreadsheetML printed by the database for a selection in the store
+    (lib/recorder/bulk_xlsx.py), by Python otherwise (`lib.recorder.xlsx.print_row`), the same
+    bytes, deflated on a second thread while the next rows are printed.
     """
     if (count := count_of(data)) is None:
         data = as_exchanges(data)  # a one-pass iterator: the dimension needs the count first
         count = len(data)
     columns = columns_of(data)
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    skeleton = io.BytesIO()
-    with xlsxwriter.Workbook(skeleton, options) as book:
-        sheet = book.add_worksheet("exchanges")
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
-        stamp = book.add_format({"num_format": 'yyyy-mm-dd hh:mm:ss.000 "UTC"'})
-        for col, name in enumerate(columns):
-            sheet.set_column(col, col, _WIDTHS.get(name, 14), stamp if name == "time" else None)
-            sheet.write_string(0, col, str(name), header)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(count, 1), max(len(columns) - 1, 0))
+    layout, stamp = skeleton(columns, count)
     target = os.fspath(dest) if isinstance(dest, str | os.PathLike) else dest
     if isinstance(target, str):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     zip64 = _needs_zip64(data, count, len(columns))
-    # Cells are written as data, never formulas: a body starting with "=" stays text.
-    rows = ([_excel_value(v) for v in row] for rows in row_chunks(data) for row in rows)
-    width = len(columns)
-    stream_rows(skeleton, target, rows, width=width, count=count, stamp=stamp.xf_index, zip64=zip64)
+    if isinstance(data, Selection):
+        blocks = bulk_sheet(data, stamp)
+    else:
+        blocks = printed_blocks(row_chunks(data), stamp)
+    stream_rows(layout, target, blocks, width=len(columns), count=count, zip64=zip64)
 
 
 def _needs_zip64(data: Exportable, count: int, width: int) -> bool:
-    """Zip64 when the sheet may pass 2 GiB (a streamed entry's size is not known ahead): 4 bytes
-    a character at worst, plus the tags. Very old Excel versions warn about Zip64 entries, so a
-    small log is measured first (one more read); a big one gets Zip64 without reading twice."""
+    """Zip64 when the sheet may pass 2 GiB (a streamed entry's size is not known ahead): 7 bytes
+    a character at worst (a control character as _xHHHH_), plus the tags. Very old Excel
+    versions warn about Zip64 entries, so a small log is measured first (one more read, by the
+    database for a selection); a big one gets Zip64 without reading twice."""
     if count >= BIG_SHEET:
         return True
-    chars = sum(len(v) for rows in row_chunks(data) for row in rows for v in row if type(v) is str)
-    return 4 * chars + 80 * width * count >= 2**31
+    if isinstance(data, Selection):
+        chars = stored_text_bytes(data.store, data.where)  # bytes: at least the characters
+    else:
+        chars = sum(len(v) for rows in row_chunks(data) for row in rows for v in row
+                    if type(v) is str)  # fmt: skip
+    return 7 * chars + 80 * width * count >= 2**31
 
 
 @dataclass(frozen=True)

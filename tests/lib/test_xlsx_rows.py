@@ -48,3 +48,26 @@ def test_an_empty_log_is_a_header_only_workbook() -> None:
     assert zipfile.ZipFile(io.BytesIO(buffer.getvalue())).testzip() is None
     rows = _read([])
     assert len(rows) == 1 and list(rows[0]) == COLUMNS
+
+
+def test_carriage_returns_and_escape_lookalikes_read_back_as_written() -> None:
+    """A raw CR would be read as LF (XML line ends), so it is a character reference; text that
+    reads like Excel's _xHHHH_ escape is escaped itself (openpyxl shows it, Excel decodes it)."""
+    ex = Exchange("POST", "http://x.test/", "op", error="a\r\nb\rc", request_body="_x0041_",
+                  reference="\ufffe", step="", attempt=1)  # fmt: skip
+    row = dict(zip(COLUMNS, _read([ex])[1], strict=True))
+    assert row["error"] == "a\r\nb\rc"
+    assert row["request_body"] == "_x005F_x0041_" and row["reference"] == "_xFFFE_"
+
+
+def test_rows_are_compact_and_deflated_fast() -> None:
+    buffer = io.BytesIO()
+    when = datetime(1899, 12, 29, 18, 0, tzinfo=UTC)  # before Excel's day 0: a minus sign
+    write_xlsx([Exchange("GET", "http://x.test/", "op", started_at=when, status=None)], buffer)
+    book = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    row = sheet.split("</row>")[1]  # the first data row
+    assert row.startswith('<row><c s="1"><v>-0.25000000000</v></c><c/><c/><c t="inlineStr">')
+    assert ' r="' not in row and "<c/>" in row  # positions, not references
+    assert book.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
+    assert _read([])[0] == tuple(COLUMNS)

@@ -1,0 +1,247 @@
+"""The Excel sheet's data rows printed by the database, a chunk at a time: the same compact
+SpreadsheetML as `lib.recorder.xlsx.print_row`, byte for byte.
+
+SQLite concatenates each row; its tags are spelled with the bytes 0xFE and 0xFF for "<" and ">"
+(they never occur in UTF-8, and all text in the store is UTF-8), so the data's own & < > are
+escaped by Python over the whole chunk at once (bytes.replace is memchr fast; three LIKE tests
+per cell cost SQLite a quarter more time) and the two bytes then become the tags' brackets.
+PostgreSQL cannot hold such bytes: it escapes & < > itself (replace is cheap there) and sends the
+rows by binary COPY, which passes any byte as it is. Either way Python then writes a carriage
+return as "&#13;" (an XML parser reads a raw one as a line feed).
+
+Python prints the rows the database would print otherwise: the rows SQLite's partial index lists
+or PostgreSQL marks (lib/recorder/unusual.py: a latency printed in another form, schema 1's
+header escapes; SQLite's also lists formula starts, harmless here), times before 1899-12-30
+(Excel's day 0), and rows whose printed bytes hold what Python escapes or cuts: an XML-forbidden
+control character or U+FFFE/U+FFFF (written `_xHHHH_`), text that reads like such an escape, or a
+row of more than 32,767 bytes (one of its cells may pass Excel's 32,767 UTF-16 units).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import Any
+
+from sqlalchemy import ColumnElement, LargeBinary, cast, func, literal_column, select, text
+
+from lib.recorder.bulk_har import POSTGRES
+from lib.recorder.bulk_rows import reprinted
+from lib.recorder.filters import ExchangeFilter
+from lib.recorder.schema import exchanges
+from lib.recorder.sources import DB_COLUMNS, stored_row
+from lib.recorder.sql_concat import tree
+from lib.recorder.store import Store
+from lib.recorder.unusual import SQLITE_UNUSUAL, postgres_redo
+from lib.recorder.xlsx import (
+    CELL_LIMIT,
+    EMPTY,
+    END,
+    NUMBER,
+    NUMBER_END,
+    ROW,
+    TEXT,
+    TEXT_END,
+    date_tag,
+    print_row,
+)
+
+NUMBERS = frozenset({"status", "attempt", "id", "latency_ms"})
+DAY_ZERO = "1899-12-30"  # Excel's day 0: earlier times are printed by Python (a minus sign)
+# SQLite: its partial index, and times before day 0 (an indexed range on started_at).
+_SQLITE_IDS = text(
+    f"SELECT id FROM exchanges WHERE ({SQLITE_UNUSUAL}) AND id BETWEEN :a AND :b UNION ALL"
+    f" SELECT id FROM exchanges WHERE started_at < '{DAY_ZERO}' AND id BETWEEN :a AND :b"
+)
+_FORBIDDEN = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_LOOKS_ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
+_MARKERS = bytes.maketrans(b"<>", b"\xfe\xff")  # SQLite's tags, and back
+_BRACKETS = bytes.maketrans(b"\xfe\xff", b"<>")
+
+# The time as `excel_days` prints it: whole seconds and microseconds of the ISO text
+# (YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00), then integers only.
+_SECONDS = "(unixepoch(substr(started_at, 1, 19)) + 2209161600)"  # its fraction would round
+_MICROS = (
+    "(CASE WHEN substr(started_at, 20, 1) = '.'"
+    " THEN CAST(substr(started_at, 21, 6) AS INTEGER) ELSE 0 END)"
+)
+SQLITE_DAYS = (
+    f"printf('%d.%011d', {_SECONDS} / 86400,"
+    f" ((({_SECONDS} % 86400) * 1000000 + {_MICROS}) * 100000 + 43200) / 86400)"
+)
+_PG_MICROS = "((extract(epoch FROM started_at) * 1000000)::bigint + 2209161600000000)"
+POSTGRES_DAYS = (
+    f"({_PG_MICROS} / 86400000000)::text || '.' ||"
+    f" lpad(((mod({_PG_MICROS}, 86400000000) * 100000 + 43200) / 86400)::text, 11, '0')"
+)
+_PG_ESCAPED = "replace(replace(replace({x}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+
+
+def _sqlite_literal(tag: str) -> str:
+    marked = tag.encode().translate(_MARKERS)
+    return f"CAST(X'{marked.hex()}' AS TEXT)"
+
+
+def _postgres_literal(tag: str) -> str:
+    return f"'{tag}'"  # the tags hold no quote
+
+
+def row_sql(stamp: int, *, postgres: bool) -> str:
+    """The SQL printing one row of the sheet (SQLite: with 0xFE and 0xFF for the brackets)."""
+    literal = _postgres_literal if postgres else _sqlite_literal
+    parts: list[str | tuple[str]] = [(ROW,)]  # a tuple: tag text, not yet SQL
+
+    for name in DB_COLUMNS:
+        if name == "started_at":
+            cell: list[str | tuple[str]] = [
+                (date_tag(stamp),),
+                POSTGRES_DAYS if postgres else SQLITE_DAYS,
+                (NUMBER_END,),
+            ]
+        elif name in NUMBERS:
+            value = name  # SQLite prints a REAL as Python does, but for the unusual rows
+            if postgres:  # Python's "12.0" where PostgreSQL says "12"
+                value = POSTGRES.number.format(x=name) if name == "latency_ms" else f"{name}::text"
+            cell = [(NUMBER,), value, (NUMBER_END,)]
+        else:
+            value = _PG_ESCAPED.format(x=name) if postgres else name
+            cell = [(TEXT,), value, (TEXT_END,)]
+        if exchanges.c[name].nullable:  # a missing value: '<c/>'
+            inner = " || ".join(p if isinstance(p, str) else literal(p[0]) for p in cell)
+            cell = [f"coalesce({inner}, {literal(EMPTY)})"]
+        parts += cell
+    parts.append((END,))
+    merged: list[str | tuple[str]] = []
+    for part in parts:  # neighbouring tags as one literal: fewer copies per row
+        if isinstance(part, tuple) and merged and isinstance(merged[-1], tuple):
+            merged[-1] = (merged[-1][0] + part[0],)
+        else:
+            merged.append(part)
+    return tree([p if isinstance(p, str) else literal(p[0]) for p in merged])
+
+
+def _final(printed: bytes, marked: bool) -> bytes | None:
+    """The database's rows as the sheet's bytes, or None where Python prints otherwise: text
+    that reads like Excel's _xHHHH_ escape, U+FFFE or U+FFFF, an XML-forbidden character."""
+    if _LOOKS_ESCAPED.search(printed):
+        return None
+    if b"\xef" in printed and _NONCHARACTER.search(printed):  # memchr first: 0xEF is rare
+        return None
+    if marked:  # the tags' brackets are 0xFE and 0xFF: every & < > is the data's
+        for char, entity in ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;")):
+            if char in printed:
+                printed = printed.replace(char, entity)
+    if b"\r" in printed:
+        printed = printed.replace(b"\r", b"&#13;")
+    # One pass: the brackets put back, and any forbidden character found (deleted: shorter).
+    final = printed.translate(_BRACKETS if marked else None, _FORBIDDEN)
+    return final if len(final) == len(printed) else None
+
+
+def xlsx_printer(store: Store, ids: Iterable[int], *, stamp: int) -> dict[int, bytes]:
+    """The rows with these ids as Python prints them."""
+    wanted = sorted(set(ids))
+    query = select(*(exchanges.c[n] for n in DB_COLUMNS)).where(exchanges.c.id.in_(wanted))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all() if wanted else []
+    at = DB_COLUMNS.index("id")
+    return {row[at]: print_row(stored_row(row), stamp).encode("utf-8") for row in rows}
+
+
+def finished(
+    store: Store, printed: list[bytes | None], ids: list[int], python: set[int], stamp: int,
+    *, marked: bool,
+) -> bytes:  # fmt: skip
+    """A chunk's rows as the sheet's bytes: the database's, but for the rows Python prints
+    (`python`, the ids the database named; None, a row it left out; the rows `_final` or the
+    cell limit turn away)."""
+    whole = [row for row in printed if row is not None]
+    usual = not python and len(whole) == len(printed)
+    fits = usual and max(map(len, whole), default=0) <= CELL_LIMIT
+    if fits and (block := _final(b"".join(whole), marked)) is not None:
+        return block  # the common case: the whole chunk at once
+    rows: list[bytes] = []
+    redo: dict[int, int] = {}  # position in the chunk -> exchange id
+    for at, (row, id_) in enumerate(zip(printed, ids, strict=True)):
+        final = None
+        if row is not None and id_ not in python and len(row) <= CELL_LIMIT:
+            final = _final(row, marked)
+        if final is None:
+            redo[at] = id_
+        rows.append(b"" if final is None else final)
+    return b"".join(reprinted(store, rows, redo, partial(xlsx_printer, stamp=stamp)))
+
+
+def sqlite_sheet(
+    store: Store, where: ExchangeFilter | None, chunk: int, stamp: int
+) -> Iterator[bytes]:
+    """Each chunk of the selection as one block of the sheet's rows, in id order."""
+    line: ColumnElement[str] = literal_column(row_sql(stamp, postgres=False))
+    for rows in store.iter_rows(where, [line, "id"], chunk=chunk, raw=True, text_as_bytes=True):
+        ids = [row[1] for row in rows]
+        with store.engine.connect() as conn:
+            found = set(conn.execute(_SQLITE_IDS, {"a": ids[0], "b": ids[-1]}).scalars())
+        yield finished(store, [row[0] for row in rows], ids, found, stamp, marked=True)
+
+
+def stored_text_bytes(store: Store, where: ExchangeFilter | None) -> int:
+    """The UTF-8 bytes of the selection's text cells (at least their characters)."""
+    texts = [exchanges.c[n] for n in DB_COLUMNS if n not in NUMBERS and n != "started_at"]
+    if store.engine.dialect.name == "postgresql":
+        sizes = [func.octet_length(c) for c in texts]
+    else:  # length() of text stops at a NUL; of a blob it counts bytes
+        sizes = [func.length(cast(c, LargeBinary)) for c in texts]
+    query = select(*(func.coalesce(func.sum(s), 0) for s in sizes))
+    with store.engine.connect() as conn:
+        found = conn.execute(query.where((where or ExchangeFilter()).condition())).one()
+    return sum(int(n) for n in found)
+
+
+def _copy_sql(store: Store, where: ExchangeFilter | None, stamp: int) -> tuple[str, dict[str, Any]]:
+    python = f"{postgres_redo()} OR started_at < '{DAY_ZERO} 00:00:00+00'"
+    sheet_row = f"CASE WHEN {python} THEN NULL ELSE {row_sql(stamp, postgres=True)} END"
+    with store.engine.connect() as conn:
+        top = conn.execute(select(func.max(exchanges.c.id))).scalar() or 0
+    query = (
+        select(exchanges.c.id, literal_column(sheet_row))
+        .where((where or ExchangeFilter()).condition(), exchanges.c.id <= top)
+        .order_by(exchanges.c.id)
+    )
+    compiled = query.compile(dialect=store.engine.dialect,
+                             compile_kwargs={"render_postcompile": True})  # fmt: skip
+    return f"COPY ({compiled}) TO STDOUT (FORMAT binary)", dict(compiled.params)
+
+
+def postgres_sheet(
+    store: Store, where: ExchangeFilter | None, chunk: int, stamp: int
+) -> Iterator[bytes]:
+    """Each chunk of the selection as one block of the sheet's rows, in id order. Binary COPY:
+    a message per row, (id, row's text or NULL where Python prints it), each field after its
+    32-bit length."""
+    statement, params = _copy_sql(store, where, stamp)
+    printed: list[bytes | None] = []
+    ids: list[int] = []
+    raw = store.engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement, params) as copy:  # type: ignore[attr-defined]
+            start = -1  # the first message starts with the header
+            for data in copy:
+                row = bytes(data)
+                if start < 0:
+                    start = 19 + int.from_bytes(row[15:19])  # signature, flags, extension
+                    row = row[start:]
+                if row == b"\xff\xff":  # the trailer: a field count of -1
+                    continue  # (the copy reads on to the server's end of it)
+                cut = 6 + int.from_bytes(row[2:6])  # field count, id's length, id
+                ids.append(int.from_bytes(row[6:cut]))
+                printed.append(None if row[cut] == 0xFF else row[cut + 4 :])
+                if len(printed) == chunk:
+                    yield finished(store, printed, ids, set(), stamp, marked=False)
+                    printed, ids = [], []
+        raw.commit()
+    finally:
+        raw.close()
+    if printed:
+        yield finished(store, printed, ids, set(), stamp, marked=False)
