@@ -10,18 +10,20 @@ as are HAR entries of URLs with a query string.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal_column, text
+from sqlalchemy import Select, bindparam, func, literal, literal_column, select, text
 
 from lib.recorder.bulk_har import SQLITE, entry_sql
+from lib.recorder.bulk_pair import Partner, compiled, paired
 from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
 from lib.recorder.sources import DB_COLUMNS
 from lib.recorder.sql_concat import balanced, tree
+from lib.recorder.sql_store import read_raw
 from lib.recorder.store import Store
 from lib.recorder.unusual import SQLITE_UNUSUAL
 
@@ -68,6 +70,8 @@ def json_record_sql() -> str:
     return f"json_object({pairs})"
 
 
+# Between printed rows: CSV lines end in CRLF; JSON records and HAR entries take ",".
+SEPARATORS = {"csv": b"", "json": b",", "har": b","}
 # format -> (SQL printing one row, Python printing the others, rows with a query string too)
 FORMATS: dict[str, tuple[str, Printer, bool]] = {
     "csv": (csv_line_sql(), csv_printer, False),
@@ -76,24 +80,116 @@ FORMATS: dict[str, tuple[str, Printer, bool]] = {
 }
 
 
+Span = tuple[int, int]  # ids after, through: the rows (after, through] of a selection
+# Rows from which a second process prints every other chunk; below, starting it costs more.
+PAIR_FROM = 100_000
+
+
 def sqlite_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
-    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
-    sql, printer, queries = FORMATS[fmt]
-    line: ColumnElement[Any] = literal_column(sql)
-    for rows in store.iter_rows(where, [line, "id"], chunk=chunk, raw=True, text_as_bytes=True):
-        printed = [row[0] for row in rows]
-        yield _with_unusual(store, rows, printed, printer, queries)
+    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order.
+
+    A chunk comes back from SQLite as one text (group_concat over the chunk's rows in id
+    order: the subquery's LIMIT keeps SQLite from flattening it, so its ORDER BY holds), so
+    Python touches it once, not once per row. A chunk holding a row Python must print (rare) is
+    read again row by row. A big selection is printed by two processes (lib/recorder/bulk_pair.py).
+    """
+    line, sep = FORMATS[fmt][0], SEPARATORS[fmt]
+    ranges = _ranges(store, where, chunk)
+
+    def print_here(bounds: Span) -> list[bytes]:
+        return _printed(store, where, line, sep, bounds, fmt)
+
+    database = store.engine.url.database
+    if not database or database == ":memory:" or store.count(where) < PAIR_FROM:
+        for bounds in ranges:
+            if printed := print_here(bounds):
+                yield printed
+        return
+    with Partner(database, compiled(store.engine, chunk_query(where, line, sep))) as partner:
+        yield from paired(
+            partner, ranges, print_here, lambda bounds: bool(unusual_ids(store, fmt, bounds))
+        )
 
 
-def _with_unusual(
-    store: Store, rows: Sequence[Any], printed: list[bytes], printer: Printer, queries: bool
+def top_id(store: Store) -> int | None:
+    """The highest id now: rows written later do not stretch an export."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.max(exchanges.c.id))).scalar()
+
+
+def nth_query(where: ExchangeFilter | None, chunk: int) -> Select[Any]:
+    """The id of the `chunk`-th matching row after :after, up to :through."""
+    ids = exchanges.c.id
+    return (
+        select(ids)
+        .where((where or ExchangeFilter()).condition())
+        .where(ids > bindparam("after", 0), ids <= bindparam("through", 0))
+        .order_by(ids)
+        .limit(1)
+        .offset(chunk - 1)
+    )
+
+
+def _ranges(store: Store, where: ExchangeFilter | None, chunk: int) -> Iterator[Span]:
+    """(after, through] id bounds of `chunk` matching rows each, walking the ids once."""
+    after, end = 0, top_id(store)
+    if end is None:
+        return
+    nth = nth_query(where, chunk)
+    while after < end:
+        with store.engine.connect() as conn:
+            through = conn.execute(nth, {"after": after, "through": end}).scalar() or end
+        yield after, through
+        after = through
+
+
+def chunk_query(where: ExchangeFilter | None, line: str, sep: bytes) -> Select[Any]:
+    """The rows (:after, :through] printed and joined by `sep` as one text, with the first and
+    last id; :width (through - after) is the LIMIT that keeps the rows' order."""
+    ids = exchanges.c.id
+    rows = (
+        select(literal_column(line).label("line"), ids)
+        .where((where or ExchangeFilter()).condition())
+        .where(ids > bindparam("after", 0), ids <= bindparam("through", 0))
+        .order_by(ids)
+        .limit(bindparam("width", 0))
+        .subquery()
+    )
+    printed = func.group_concat(rows.c.line, literal(sep.decode()))
+    return select(printed, func.min(rows.c.id), func.max(rows.c.id))
+
+
+def _printed(
+    store: Store, where: ExchangeFilter | None, line: str, sep: bytes, bounds: Span, fmt: str
 ) -> list[bytes]:
-    bounds = {"a": rows[0][1], "b": rows[-1][1]}
+    after, through = bounds
+    bound = {"after": after, "through": through, "width": through - after}
+    query = chunk_query(where, line, sep).params(bound)
+    text, first, last = read_raw(store.engine, query, text_as_bytes=True)[0]
+    if text is None:
+        return []
+    unusual = unusual_ids(store, fmt, (first - 1, last))
+    if not unusual:
+        return [text]
+    ids = exchanges.c.id
+    each_row = (
+        select(literal_column(line), ids)
+        .where((where or ExchangeFilter()).condition(), ids > after, ids <= through)
+        .order_by(ids)
+    )
+    rows = read_raw(store.engine, each_row, text_as_bytes=True)
+    printed = [row[0] for row in rows]
+    redo = {i: row[1] for i, row in enumerate(rows) if row[1] in unusual}
+    return reprinted(store, printed, redo, FORMATS[fmt][1])
+
+
+def unusual_ids(store: Store, fmt: str, span: Span) -> set[int]:
+    """Rows with ids in (after, through] that Python prints in this format."""
+    bounds = {"a": span[0] + 1, "b": span[1]}
     with store.engine.connect() as conn:
         found = set(conn.execute(UNUSUAL_IDS, bounds).scalars())
-        if queries:
+        if FORMATS[fmt][2]:
             found.update(conn.execute(_QUERY_IDS, bounds).scalars())
-    redo = {i: row[1] for i, row in enumerate(rows) if row[1] in found} if found else {}
-    return reprinted(store, printed, redo, printer)
+    return found

@@ -48,6 +48,20 @@ class SidebarFacts:
     last_reference: str | None  # the newest payment created with this base URL and MSN
 
 
+def read_raw(engine: Engine, query: Any, *, text_as_bytes: bool = False) -> list[Any]:
+    """The DB-API cursor's rows: plain tuples, no Row objects or type processing. `text_as_bytes`
+    (SQLite): text as its UTF-8 bytes, never decoded."""
+    with engine.connect() as conn:
+        if not text_as_bytes:
+            return list(conn.execute(query).cursor.fetchall())
+        sqlite = conn.connection.driver_connection
+        sqlite.text_factory = bytes  # type: ignore[union-attr]
+        try:
+            return list(conn.execute(query).cursor.fetchall())
+        finally:
+            sqlite.text_factory = str  # type: ignore[union-attr]
+
+
 class SqlStore:
     """Redacted exchanges, runs with who and where, notes and checklist proofs in one database."""
 
@@ -71,16 +85,7 @@ class SqlStore:
             return conn.execute(query).all()
 
     def _read_raw(self, query: Any, text_as_bytes: bool = False) -> Sequence[Any]:
-        with self.engine.connect() as conn:
-            # The DB-API cursor itself: plain tuples, no Row objects or type processing.
-            if not text_as_bytes:
-                return list(conn.execute(query).cursor.fetchall())
-            sqlite = conn.connection.driver_connection  # SQLite's: text as UTF-8 bytes, uncopied
-            sqlite.text_factory = bytes  # type: ignore[union-attr]
-            try:
-                return list(conn.execute(query).cursor.fetchall())
-            finally:
-                sqlite.text_factory = str  # type: ignore[union-attr]
+        return read_raw(self.engine, query, text_as_bytes=text_as_bytes)
 
     # Runs ---------------------------------------------------------------------------------
 
