@@ -10,6 +10,7 @@ from lib.recorder.bulk_postgres import postgres_chunks
 from lib.recorder.bulk_sqlite import sqlite_chunks
 from lib.recorder.bulk_xlsx import postgres_sheet, sqlite_sheet
 from lib.recorder.sources import Selection
+from lib.recorder.xlsx import Block
 
 
 def bulk_chunks(selection: Selection, fmt: str) -> Iterator[list[bytes]]:
@@ -20,9 +21,9 @@ def bulk_chunks(selection: Selection, fmt: str) -> Iterator[list[bytes]]:
     return sqlite_chunks(store, where, chunk, fmt=fmt)
 
 
-def bulk_sheet(selection: Selection, stamp: int) -> Iterator[bytes]:
-    """The Excel sheet's data rows, a block per chunk, in id order; `stamp` is the xf index
-    of the date format."""
+def bulk_sheet(selection: Selection, stamp: int) -> Iterator[Block]:
+    """The Excel sheet's data rows, a block per chunk (or the work finishing it), in id order;
+    `stamp` is the xf index of the date format."""
     store, where, chunk = selection.store, selection.where, selection.chunk
     if store.engine.dialect.name == "postgresql":
         return postgres_sheet(store, where, chunk, stamp)

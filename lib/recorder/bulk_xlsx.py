@@ -1,13 +1,13 @@
 """The Excel sheet's data rows printed by the database, a chunk at a time: the same compact
 SpreadsheetML as `lib.recorder.xlsx.print_row`, byte for byte.
 
-SQLite concatenates each row; its tags are spelled with the bytes 0xFE and 0xFF for "<" and ">"
-(they never occur in UTF-8, and all text in the store is UTF-8), so the data's own & < > are
-escaped by Python over the whole chunk at once (bytes.replace is memchr fast; three LIKE tests
-per cell cost SQLite a quarter more time) and the two bytes then become the tags' brackets.
-PostgreSQL cannot hold such bytes: it escapes & < > itself (replace is cheap there) and sends the
-rows by binary COPY, which passes any byte as it is. Either way Python then writes a carriage
-return as "&#13;" (an XML parser reads a raw one as a line feed).
+SQLite concatenates each row, a chunk of rows into one text; its tags are spelled with the bytes
+0xFE and 0xFF for "<" and ">" (they never occur in UTF-8, and all text in the store is UTF-8),
+so the data's own & < > are escaped by Python over the whole chunk at once (bytes.replace is
+memchr fast; three LIKE tests per cell cost SQLite a quarter more time) and the two bytes then
+become the tags' brackets. PostgreSQL cannot hold such bytes: it escapes & < > itself (replace
+is cheap there) and sends the rows by binary COPY, which passes any byte as it is. Either way
+Python writes a carriage return as "&#13;" (an XML parser reads a raw one as a line feed).
 
 Python prints the rows the database would print otherwise: the rows SQLite's partial index lists
 or PostgreSQL marks (lib/recorder/unusual.py: a latency printed in another form, schema 1's
@@ -19,12 +19,11 @@ row of more than 32,767 bytes (one of its cells may pass Excel's 32,767 UTF-16 u
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, LargeBinary, cast, func, literal_column, select, text
+from sqlalchemy import LargeBinary, Select, cast, func, literal_column, select, text
 
 from lib.recorder.bulk_har import POSTGRES
 from lib.recorder.bulk_rows import reprinted
@@ -38,11 +37,14 @@ from lib.recorder.xlsx import (
     CELL_LIMIT,
     EMPTY,
     END,
+    MARKED,
     NUMBER,
     NUMBER_END,
     ROW,
     TEXT,
     TEXT_END,
+    Block,
+    database_rows,
     date_tag,
     print_row,
 )
@@ -54,11 +56,6 @@ _SQLITE_IDS = text(
     f"SELECT id FROM exchanges WHERE ({SQLITE_UNUSUAL}) AND id BETWEEN :a AND :b UNION ALL"
     f" SELECT id FROM exchanges WHERE started_at < '{DAY_ZERO}' AND id BETWEEN :a AND :b"
 )
-_FORBIDDEN = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_LOOKS_ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
-_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
-_MARKERS = bytes.maketrans(b"<>", b"\xfe\xff")  # SQLite's tags, and back
-_BRACKETS = bytes.maketrans(b"\xfe\xff", b"<>")
 
 # The time as `excel_days` prints it: whole seconds and microseconds of the ISO text
 # (YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00), then integers only.
@@ -79,27 +76,19 @@ POSTGRES_DAYS = (
 _PG_ESCAPED = "replace(replace(replace({x}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
 
-def _sqlite_literal(tag: str) -> str:
-    marked = tag.encode().translate(_MARKERS)
-    return f"CAST(X'{marked.hex()}' AS TEXT)"
-
-
-def _postgres_literal(tag: str) -> str:
-    return f"'{tag}'"  # the tags hold no quote
+def _literal(tag: str, postgres: bool) -> str:
+    if postgres:
+        return f"'{tag}'"  # the tags hold no quote
+    return f"CAST(X'{tag.encode().translate(MARKED).hex()}' AS TEXT)"
 
 
 def row_sql(stamp: int, *, postgres: bool) -> str:
     """The SQL printing one row of the sheet (SQLite: with 0xFE and 0xFF for the brackets)."""
-    literal = _postgres_literal if postgres else _sqlite_literal
     parts: list[str | tuple[str]] = [(ROW,)]  # a tuple: tag text, not yet SQL
-
     for name in DB_COLUMNS:
+        cell: list[str | tuple[str]]
         if name == "started_at":
-            cell: list[str | tuple[str]] = [
-                (date_tag(stamp),),
-                POSTGRES_DAYS if postgres else SQLITE_DAYS,
-                (NUMBER_END,),
-            ]
+            cell = [(date_tag(stamp),), POSTGRES_DAYS if postgres else SQLITE_DAYS, (NUMBER_END,)]
         elif name in NUMBERS:
             value = name  # SQLite prints a REAL as Python does, but for the unusual rows
             if postgres:  # Python's "12.0" where PostgreSQL says "12"
@@ -109,8 +98,8 @@ def row_sql(stamp: int, *, postgres: bool) -> str:
             value = _PG_ESCAPED.format(x=name) if postgres else name
             cell = [(TEXT,), value, (TEXT_END,)]
         if exchanges.c[name].nullable:  # a missing value: '<c/>'
-            inner = " || ".join(p if isinstance(p, str) else literal(p[0]) for p in cell)
-            cell = [f"coalesce({inner}, {literal(EMPTY)})"]
+            inner = " || ".join(p if isinstance(p, str) else _literal(p[0], postgres) for p in cell)
+            cell = [f"coalesce({inner}, {_literal(EMPTY, postgres)})"]
         parts += cell
     parts.append((END,))
     merged: list[str | tuple[str]] = []
@@ -119,25 +108,7 @@ def row_sql(stamp: int, *, postgres: bool) -> str:
             merged[-1] = (merged[-1][0] + part[0],)
         else:
             merged.append(part)
-    return tree([p if isinstance(p, str) else literal(p[0]) for p in merged])
-
-
-def _final(printed: bytes, marked: bool) -> bytes | None:
-    """The database's rows as the sheet's bytes, or None where Python prints otherwise: text
-    that reads like Excel's _xHHHH_ escape, U+FFFE or U+FFFF, an XML-forbidden character."""
-    if _LOOKS_ESCAPED.search(printed):
-        return None
-    if b"\xef" in printed and _NONCHARACTER.search(printed):  # memchr first: 0xEF is rare
-        return None
-    if marked:  # the tags' brackets are 0xFE and 0xFF: every & < > is the data's
-        for char, entity in ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;")):
-            if char in printed:
-                printed = printed.replace(char, entity)
-    if b"\r" in printed:
-        printed = printed.replace(b"\r", b"&#13;")
-    # One pass: the brackets put back, and any forbidden character found (deleted: shorter).
-    final = printed.translate(_BRACKETS if marked else None, _FORBIDDEN)
-    return final if len(final) == len(printed) else None
+    return tree([p if isinstance(p, str) else _literal(p[0], postgres) for p in merged])
 
 
 def xlsx_printer(store: Store, ids: Iterable[int], *, stamp: int) -> dict[int, bytes]:
@@ -155,48 +126,83 @@ def finished(
     *, marked: bool,
 ) -> bytes:  # fmt: skip
     """A chunk's rows as the sheet's bytes: the database's, but for the rows Python prints
-    (`python`, the ids the database named; None, a row it left out; the rows `_final` or the
-    cell limit turn away)."""
+    (`python`, the ids the database named; None, a row it left out; the rows
+    `database_rows` or the cell limit turn away)."""
     whole = [row for row in printed if row is not None]
     usual = not python and len(whole) == len(printed)
     fits = usual and max(map(len, whole), default=0) <= CELL_LIMIT
-    if fits and (block := _final(b"".join(whole), marked)) is not None:
+    if fits and (block := database_rows(b"".join(whole), marked=marked)) is not None:
         return block  # the common case: the whole chunk at once
     rows: list[bytes] = []
     redo: dict[int, int] = {}  # position in the chunk -> exchange id
     for at, (row, id_) in enumerate(zip(printed, ids, strict=True)):
         final = None
         if row is not None and id_ not in python and len(row) <= CELL_LIMIT:
-            final = _final(row, marked)
+            final = database_rows(row, marked=marked)
         if final is None:
             redo[at] = id_
         rows.append(b"" if final is None else final)
     return b"".join(reprinted(store, rows, redo, partial(xlsx_printer, stamp=stamp)))
 
 
+def _read_bytes(store: Store, query: Select[Any]) -> list[Any]:
+    """SQLite's rows with text as UTF-8 bytes (uncopied, undecoded)."""
+    with store.engine.connect() as conn:
+        sqlite = conn.connection.driver_connection
+        sqlite.text_factory = bytes  # type: ignore[union-attr]
+        try:
+            return list(conn.execute(query).cursor.fetchall())
+        finally:
+            sqlite.text_factory = str  # type: ignore[union-attr]
+
+
 def sqlite_sheet(
     store: Store, where: ExchangeFilter | None, chunk: int, stamp: int
-) -> Iterator[bytes]:
-    """Each chunk of the selection as one block of the sheet's rows, in id order."""
-    line: ColumnElement[str] = literal_column(row_sql(stamp, postgres=False))
-    for rows in store.iter_rows(where, [line, "id"], chunk=chunk, raw=True, text_as_bytes=True):
-        ids = [row[1] for row in rows]
+) -> Iterator[Block]:
+    """Each chunk of the selection, in id order, as the work finishing one block of the sheet
+    (run on the writer's thread while SQLite prints the next chunk in one step, without the
+    GIL: group_concat over the chunk's rows, whose order the subquery's LIMIT keeps by keeping
+    SQLite from flattening it). A chunk holding a row Python prints (rare) is read again row by
+    row."""
+    line = literal_column(row_sql(stamp, postgres=False), LargeBinary).label("line")
+    ids = exchanges.c.id
+    condition = (where or ExchangeFilter()).condition()
+    with store.engine.connect() as conn:
+        top = conn.execute(select(func.max(ids))).scalar() or 0
+    after = 0
+    while after < top:
+        rows = select(line, ids).where(condition, ids > after, ids <= top).order_by(ids)
+        inner = rows.limit(chunk).subquery()
+        longest = func.max(func.length(cast(inner.c.line, LargeBinary)))
+        whole = select(func.group_concat(inner.c.line, ""), func.min(inner.c.id),
+                       func.max(inner.c.id), longest)  # fmt: skip
+        printed, first, after, size = _read_bytes(store, whole)[0]
+        if printed is None:
+            return
         with store.engine.connect() as conn:
-            found = set(conn.execute(_SQLITE_IDS, {"a": ids[0], "b": ids[-1]}).scalars())
-        yield finished(store, [row[0] for row in rows], ids, found, stamp, marked=True)
+            found = set(conn.execute(_SQLITE_IDS, {"a": first, "b": after}).scalars())
+        again = rows.where(ids <= after)
+        yield partial(_sqlite_block, store, printed, size, found, again, stamp)
+
+
+def _sqlite_block(
+    store: Store, printed: bytes, size: int, python: set[int], again: Select[Any], stamp: int
+) -> bytes:
+    if not python and size <= CELL_LIMIT and (block := database_rows(printed, marked=True)):
+        return block
+    rows = _read_bytes(store, again)
+    return finished(store, [r[0] for r in rows], [r[1] for r in rows], python, stamp, marked=True)
 
 
 def stored_text_bytes(store: Store, where: ExchangeFilter | None) -> int:
-    """The UTF-8 bytes of the selection's text cells (at least their characters)."""
+    """The UTF-8 bytes of the selection's text cells (at least their characters; SQLite's
+    length() of a text stops at a NUL, of a blob it counts bytes)."""
+    postgres = store.engine.dialect.name == "postgresql"
     texts = [exchanges.c[n] for n in DB_COLUMNS if n not in NUMBERS and n != "started_at"]
-    if store.engine.dialect.name == "postgresql":
-        sizes = [func.octet_length(c) for c in texts]
-    else:  # length() of text stops at a NUL; of a blob it counts bytes
-        sizes = [func.length(cast(c, LargeBinary)) for c in texts]
+    sizes = [func.octet_length(c) if postgres else func.length(cast(c, LargeBinary)) for c in texts]
     query = select(*(func.coalesce(func.sum(s), 0) for s in sizes))
     with store.engine.connect() as conn:
-        found = conn.execute(query.where((where or ExchangeFilter()).condition())).one()
-    return sum(int(n) for n in found)
+        return sum(conn.execute(query.where((where or ExchangeFilter()).condition())).one())
 
 
 def _copy_sql(store: Store, where: ExchangeFilter | None, stamp: int) -> tuple[str, dict[str, Any]]:

@@ -23,14 +23,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
-
-from lib.recorder.write_behind import write_behind
 
 SHEET = "xl/worksheets/sheet1.xml"
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (with its leap bug)
@@ -46,6 +45,13 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Text that reads like such an escape is escaped itself, or Excel would decode it.
 LOOKS_ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+# The same, in the database's printed bytes.
+_FORBIDDEN = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_LOOKS_ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
+MARKED = bytes.maketrans(b"<>", b"\xfe\xff")  # tags as SQLite prints them (never in UTF-8)
+_BRACKETS = bytes.maketrans(b"\xfe\xff", b"<>")
+Block = bytes | Callable[[], bytes]  # printed rows, or the work that prints them
 _WIDTHS = {"time": 26, "url": 50, "error": 30, "request_body": 60, "response_body": 60}
 
 
@@ -125,10 +131,30 @@ def skeleton(columns: Sequence[str], count: int) -> tuple[io.BytesIO, int]:
     return layout, int(stamp.xf_index)
 
 
+def database_rows(printed: bytes, *, marked: bool) -> bytes | None:
+    """Rows the database printed as the sheet's bytes (escaped as `cell_text` escapes), or None
+    where Python prints otherwise: text that reads like Excel's _xHHHH_ escape, U+FFFE or
+    U+FFFF, an XML-forbidden character. `marked`: the tags' brackets are 0xFE and 0xFF, so
+    every & < > is the data's (SQLite's rows)."""
+    if _LOOKS_ESCAPED.search(printed):
+        return None
+    if b"\xef" in printed and _NONCHARACTER.search(printed):  # memchr first: 0xEF is rare
+        return None
+    if marked:
+        for char, entity in ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;")):
+            if char in printed:
+                printed = printed.replace(char, entity)
+    if b"\r" in printed:
+        printed = printed.replace(b"\r", b"&#13;")
+    # One pass: the brackets put back, and any forbidden character found (deleted: shorter).
+    final = printed.translate(_BRACKETS if marked else None, _FORBIDDEN)
+    return final if len(final) == len(printed) else None
+
+
 def stream_rows(
     skeleton: IO[bytes],
     dest: IO[bytes] | str,
-    blocks: Iterable[bytes],
+    blocks: Iterable[Block],
     *,
     width: int,
     count: int,
@@ -152,7 +178,23 @@ def stream_rows(
             # By name: the entry takes the archive's level (a ZipInfo would keep its own).
             with out.open(SHEET, "w", force_zip64=zip64) as sheet:
                 sheet.write(head.encode("utf-8"))
-                # Deflate runs on a second thread (zlib lets go of the GIL) while the next
-                # rows are printed: the sheet costs about the longer of the two.
-                write_behind(sheet, blocks)
+                _write_behind(sheet, blocks)
                 sheet.write(f"</sheetData>{tail}".encode())
+
+
+def _write_behind(out: IO[bytes], blocks: Iterable[Block]) -> None:
+    """Each block finished (when it is work) and written on a second thread while the next one
+    is read: zlib and SQLite both let go of the GIL, so the sheet costs about the longer of
+    the two. Memory stays at two blocks; errors surface here."""
+    with ThreadPoolExecutor(1, thread_name_prefix="xlsx-write") as writer:
+        pending: Future[int] | None = None
+        for block in blocks:
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(_write, out, block)
+        if pending is not None:
+            pending.result()
+
+
+def _write(out: IO[bytes], block: Block) -> int:
+    return out.write(block() if callable(block) else block)

@@ -16,6 +16,7 @@ import pytest
 from lib.exchange import Exchange
 from lib.recorder import COLUMNS, ExchangeFilter, PostgresStore, Recorder, bulk_xlsx, export_bytes
 from lib.recorder.exports import Exportable, Selection
+from lib.recorder.sources import exchange_row
 from lib.recorder.xlsx import SHEET
 
 ASTRAL = "😀"
@@ -171,3 +172,13 @@ def test_python_prints_only_the_unusual_rows(
     sqlite = not isinstance(recorder.store, PostgresStore)
     wanted = [2, 4, 5, 6, 8] if sqlite else [2, 4, 8]
     assert sorted(asked) == [ids[n] for n in wanted]
+
+
+def test_zip64_is_decided_from_the_stored_bytes(recorder: Recorder) -> None:
+    """A small selection is measured by the database (its text's UTF-8 bytes, a NUL too)."""
+    _record(recorder, [_hostile(n) for n in range(len(TEXTS))])
+    stored = recorder.exchanges()
+    texts = [c for c in COLUMNS if c not in ("time", "status", "latency_ms", "attempt", "id")]
+    rows = [dict(zip(COLUMNS, exchange_row(e), strict=True)) for e in stored]
+    size = sum(len(r[c].encode()) for r in rows for c in texts if r[c] is not None)
+    assert bulk_xlsx.stored_text_bytes(recorder.store, None) == size
