@@ -182,3 +182,15 @@ def test_zip64_is_decided_from_the_stored_bytes(recorder: Recorder) -> None:
     rows = [dict(zip(COLUMNS, exchange_row(e), strict=True)) for e in stored]
     size = sum(len(r[c].encode()) for r in rows for c in texts if r[c] is not None)
     assert bulk_xlsx.stored_text_bytes(recorder.store, None) == size
+
+
+def test_schema_1_header_escapes_print_as_characters(recorder: Recorder) -> None:
+    """Schema 1 kept headers with \\u escapes: Python prints those rows, with the characters."""
+    for n in range(3):
+        recorder.record(
+            Exchange("GET", f"http://sim/{n}", "get_payment", request_headers={"X": "Å"})
+        )
+    with recorder.store.engine.begin() as conn:
+        conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
+    rows = _assert_equal_sheets(Selection(recorder.store, chunk=2), recorder.exchanges())
+    assert [r[COLUMNS.index("request_headers")] for r in rows[1:]] == ['{"X": "Å"}'] * 3
