@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine, Select
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, Select
 from lib.recorder import print_worker
 
 Bounds = tuple[int, int]  # the rows with ids (after, through]
+IN_FLIGHT = 2  # chunks printed but not yet given back: memory stays at a few chunks
 
 
 def compiled(engine: Engine, query: Select[Any]) -> dict[str, Any]:
@@ -96,24 +98,27 @@ def paired(
     needs_python: Callable[[Bounds], bool],
 ) -> Iterator[list[bytes]]:
     """Each range's printed chunk in order: every other one by the partner (unless a row in it
-    needs Python), the others here while the partner prints."""
-    queue: deque[list[bytes] | None] = deque()  # None: the partner's answer, still to read
+    needs Python), the others here while the partner prints. A thread reads the partner's
+    answers as they come (a pipe read lets go of the GIL), so the partner never waits for this
+    process to finish a chunk; a few chunks are in flight at most."""
+    queue: deque[Future[bytes] | list[bytes]] = deque()
     partners_turn = True
-    for bounds in ranges:
-        if partners_turn and not needs_python(bounds):
-            partner.ask(bounds)
-            queue.append(None)
-            partners_turn = False
-        else:
-            queue.append(print_here(bounds))
-            partners_turn = True
-        while len(queue) > 1:
-            yield from _ready(partner, queue.popleft())
-    while queue:
-        yield from _ready(partner, queue.popleft())
+    with ThreadPoolExecutor(1, thread_name_prefix="export-partner") as reader:
+        for bounds in ranges:
+            if partners_turn and not needs_python(bounds):
+                partner.ask(bounds)
+                queue.append(reader.submit(partner.answer))
+                partners_turn = False
+            else:
+                queue.append(print_here(bounds))
+                partners_turn = True
+            while len(queue) > IN_FLIGHT:
+                yield from _ready(queue.popleft())
+        while queue:
+            yield from _ready(queue.popleft())
 
 
-def _ready(partner: Partner, item: list[bytes] | None) -> Iterator[list[bytes]]:
-    chunk = [partner.answer()] if item is None else item
+def _ready(item: Future[bytes] | list[bytes]) -> Iterator[list[bytes]]:
+    chunk = [item.result()] if isinstance(item, Future) else item
     if chunk and chunk != [b""]:
         yield chunk
