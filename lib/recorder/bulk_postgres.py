@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 
 from lib.recorder.bulk_har import POSTGRES, entry_sql
+from lib.recorder.bulk_postgres_agg import agg_chunks
 from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
@@ -28,6 +29,8 @@ NUMBER = POSTGRES.number
 LATENCY = NUMBER.format(x="latency_ms")
 _STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
 REDO = f"CASE WHEN {postgres_redo()} THEN id END"
+# JSON and HAR, printed a chunk per query (bulk_postgres_agg.py): the rows Python prints.
+AGG_REDO = {"json": postgres_redo(), "har": f"({postgres_redo()} OR strpos(url, '?') > 0)"}
 # HAR: parse_qsl decodes a query string; Python prints those entries.
 REDO_HAR = f"CASE WHEN {postgres_redo()} OR strpos(url, '?') > 0 THEN id END"
 # A JSON record never holds a raw control character, so with these as quote and delimiter
@@ -92,6 +95,10 @@ def postgres_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
     """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
+    if fmt in AGG_REDO:
+        line = _json_record() if fmt == "json" else entry_sql(POSTGRES)
+        yield from agg_chunks(store, where, chunk, line, AGG_REDO[fmt], PRINTERS[fmt])
+        return
     statement, params = _copy_sql(store, where, fmt)
     printer, end = PRINTERS[fmt], b"\r\n" if fmt == "csv" else b""
     sep = b"," if fmt == "csv" else b"\x02"  # after the first field, the id to redo or nothing

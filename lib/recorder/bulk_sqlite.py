@@ -96,7 +96,7 @@ def sqlite_chunks(
     read again row by row. A big selection is printed by two processes (lib/recorder/bulk_pair.py).
     """
     line, sep = FORMATS[fmt][0], SEPARATORS[fmt]
-    ranges = _ranges(store, where, chunk)
+    ranges = id_ranges(store, where, chunk)
 
     def print_here(bounds: Span) -> list[bytes]:
         return _printed(store, where, line, sep, bounds, fmt)
@@ -132,7 +132,7 @@ def nth_query(where: ExchangeFilter | None, chunk: int) -> Select[Any]:
     )
 
 
-def _ranges(store: Store, where: ExchangeFilter | None, chunk: int) -> Iterator[Span]:
+def id_ranges(store: Store, where: ExchangeFilter | None, chunk: int) -> Iterator[Span]:
     """(after, through] id bounds of `chunk` matching rows each, walking the ids once."""
     after, end = 0, top_id(store)
     if end is None:

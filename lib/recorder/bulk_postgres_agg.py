@@ -1,0 +1,94 @@
+"""JSON records and HAR entries from PostgreSQL a chunk per query, on two connections at once.
+
+PostgreSQL prints in its server, one backend per connection, so two connections print two
+chunks at once on two cores; each chunk comes back as one text (string_agg in id order, sent as
+UTF-8 bytes), so the client touches it once, not once per row as with COPY. A chunk holding a
+row Python prints (lib/recorder/unusual.py) is read again row by row.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import Select, literal_column, select
+
+from lib.recorder.bulk_rows import Printer, reprinted
+from lib.recorder.bulk_sqlite import Span, id_ranges
+from lib.recorder.filters import ExchangeFilter
+from lib.recorder.schema import exchanges
+from lib.recorder.store import Store
+
+CONNECTIONS = 2  # one per core here: the server prints, the client only passes chunks on
+
+
+def agg_chunks(
+    store: Store, where: ExchangeFilter | None, chunk: int, line: str, redo: str, printer: Printer
+) -> Iterator[list[bytes]]:
+    """Each chunk's records (or entries) in id order, `line` printing one; `redo` is true for
+    the rows Python prints."""
+    with ThreadPoolExecutor(CONNECTIONS, thread_name_prefix="export-postgres") as pool:
+        pending: deque[Future[list[bytes]]] = deque()
+        for bounds in id_ranges(store, where, chunk):
+            pending.append(pool.submit(_printed, store, where, line, redo, printer, bounds))
+            while len(pending) > CONNECTIONS:
+                if printed := pending.popleft().result():
+                    yield printed
+        while pending:
+            if printed := pending.popleft().result():
+                yield printed
+
+
+def _rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Select[Any]:
+    ids = exchanges.c.id
+    return (
+        select(*columns)
+        .where((where or ExchangeFilter()).condition(), ids > bounds[0], ids <= bounds[1])
+        .order_by(ids)
+    )
+
+
+def _run(store: Store, query: Select[Any]) -> list[Any]:
+    """The rows of `query` from the driver itself, bytea as bytes (binary results)."""
+    sql = query.compile(dialect=store.engine.dialect, compile_kwargs={"render_postcompile": True})
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor(binary=True)  # psycopg: bytea as bytes, no hex text
+        cursor.execute(str(sql), sql.params)
+        found = cursor.fetchall()
+        cursor.close()
+        raw.commit()
+        return list(found)
+    finally:
+        raw.close()
+
+
+def _printed(
+    store: Store,
+    where: ExchangeFilter | None,
+    line: str,
+    redo: str,
+    printer: Printer,
+    bounds: Span,
+) -> list[bytes]:
+    columns = [
+        literal_column(line).label("line"),
+        exchanges.c.id,
+        literal_column(redo).label("redo"),
+    ]
+    rows = _rows(where, columns, bounds).subquery("r")
+    whole: Select[Any] = select(
+        literal_column("convert_to(string_agg(r.line, ',' ORDER BY r.id), 'UTF8')"),
+        literal_column("count(*) FILTER (WHERE r.redo)"),
+    ).select_from(rows)
+    text, to_redo = _run(store, whole)[0]
+    if text is None:
+        return []
+    if not to_redo:
+        return [bytes(text)]
+    each = _run(store, _rows(where, columns, bounds))
+    printed = [row[0].encode("utf-8") for row in each]
+    again = {i: row[1] for i, row in enumerate(each) if row[2]}
+    return reprinted(store, printed, again, printer)
