@@ -1,29 +1,30 @@
-"""The Excel sheet's data rows printed by the database, a chunk at a time: the same compact
-SpreadsheetML as `lib.recorder.xlsx.print_row`, byte for byte.
+"""The Excel sheet's data rows printed by the database, a chunk at a time: the same bytes as
+`lib.recorder.xlsx.print_row` (the tests compare whole sheets on both databases).
 
 SQLite concatenates each row, a chunk of rows into one text; its tags are spelled with the bytes
-0xFE and 0xFF for "<" and ">" (they never occur in UTF-8, and all text in the store is UTF-8),
-so the data's own & < > are escaped by Python over the whole chunk at once (bytes.replace is
-memchr fast; three LIKE tests per cell cost SQLite a quarter more time) and the two bytes then
-become the tags' brackets. PostgreSQL cannot hold such bytes: it escapes & < > itself (replace
-is cheap there) and sends the rows by binary COPY, which passes any byte as it is. Either way
-Python writes a carriage return as "&#13;" (an XML parser reads a raw one as a line feed).
+0xFE and 0xFF for "<" and ">" (never in UTF-8, and all text in the store is UTF-8), so Python
+escapes the data's & < > over the whole chunk at once (memchr fast; three LIKE tests per cell
+cost SQLite a quarter more time), then turns the two bytes into brackets. PostgreSQL cannot hold
+such bytes: it escapes & < > itself (replace is cheap there) and sends rows by binary COPY,
+which passes any byte as it is. Either way Python writes a carriage return as "&#13;".
 
-Python prints the rows the database would print otherwise: the rows SQLite's partial index lists
-or PostgreSQL marks (lib/recorder/unusual.py: a latency printed in another form, schema 1's
-header escapes; SQLite's also lists formula starts, harmless here), times before 1899-12-30
-(Excel's day 0), and rows whose printed bytes hold what Python escapes or cuts: an XML-forbidden
-control character or U+FFFE/U+FFFF (written `_xHHHH_`), text that reads like such an escape, or a
-row of more than 32,767 bytes (one of its cells may pass Excel's 32,767 UTF-16 units).
+Where the databases would print otherwise, they print what Python prints, or leave the row to
+Python: the day number is integer arithmetic on both sides (a float's digits differ: Python's
+repr has 17, SQLite 15); latencies are SQLite's REAL text, PostgreSQL's with Python's ".0", and
+the rows where those differ from repr (SQLite's partial index, lib/recorder/unusual.py, which
+also lists formula starts, harmless here; PostgreSQL's `_PG_PYTHON`) go to Python, as do schema
+1's header escapes, times before Excel's day 0 (1899-12-30), and rows whose printed bytes hold
+what Python escapes or cuts: an XML-forbidden character or U+FFFE/U+FFFF (Excel's `_xHHHH_`),
+text that reads like such an escape, a row over 32,767 bytes (a cell may pass Excel's limit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, cast, func, literal_column, select, text
+from sqlalchemy import LargeBinary, cast, func, literal_column, select, text
 
 from lib.recorder.bulk_har import POSTGRES
 from lib.recorder.bulk_rows import reprinted
@@ -31,6 +32,7 @@ from lib.recorder.filters import ExchangeFilter
 from lib.recorder.schema import exchanges
 from lib.recorder.sources import DB_COLUMNS, stored_row
 from lib.recorder.sql_concat import tree
+from lib.recorder.sql_store import read_raw
 from lib.recorder.store import Store
 from lib.recorder.unusual import SQLITE_UNUSUAL
 from lib.recorder.xlsx import (
@@ -73,10 +75,9 @@ POSTGRES_DAYS = (
     f"({_PG_MICROS} / 86400000000)::text || '.' ||"
     f" lpad(((mod({_PG_MICROS}, 86400000000) * 100000 + 43200) / 86400)::text, 11, '0')"
 )
-# PostgreSQL: the rows Python prints (unusual.py's postgres_redo for the sheet, at less cost:
-# LIKE finds schema 1's escapes in half strpos's time, and a float compared costs less than
-# one printed): schema 1's header escapes, NaN and infinities, -0, a fraction past 1e15 (its
-# exponent form), times before day 0.
+# PostgreSQL: the rows Python prints (postgres_redo's, found at less cost: LIKE takes half
+# strpos's time, a float compared less than one printed): schema 1's header escapes, NaN and
+# infinities, -0, a fraction past 1e15 (printed with an exponent), times before day 0.
 _PG_PYTHON = (
     "request_headers LIKE '%\\\\u%' OR response_headers LIKE '%\\\\u%'"
     " OR latency_ms = 'NaN' OR abs(latency_ms) = 'Infinity'"
@@ -133,38 +134,26 @@ def xlsx_printer(store: Store, ids: Iterable[int], *, stamp: int) -> dict[int, b
 
 
 def finished(
-    store: Store, printed: list[bytes | None], ids: list[int], python: set[int], stamp: int,
-    *, marked: bool,
+    store: Store, printed: bytes, longest: int, python: set[int],
+    rows: Callable[[], Sequence[tuple[bytes | None, int]]], stamp: int, *, marked: bool,
 ) -> bytes:  # fmt: skip
-    """A chunk's rows as the sheet's bytes: the database's, but for the rows Python prints
-    (`python`, the ids the database named; None, a row it left out; the rows
-    `database_rows` or the cell limit turn away)."""
-    whole = [row for row in printed if row is not None]
-    usual = not python and len(whole) == len(printed)
-    fits = usual and max(map(len, whole), default=0) <= CELL_LIMIT
-    if fits and (block := database_rows(b"".join(whole), marked=marked)) is not None:
+    """A chunk as the sheet's bytes: the database's `printed` chunk when it holds no row Python
+    prints (`python`, the ids the database named; a row over the cell limit; what
+    `database_rows` turns away), else row by row from `rows()`: each row's text (None where the
+    database left it out) and id."""
+    fits = not python and longest <= CELL_LIMIT
+    if fits and (block := database_rows(printed, marked=marked)) is not None:
         return block  # the common case: the whole chunk at once
-    rows: list[bytes] = []
+    out: list[bytes] = []
     redo: dict[int, int] = {}  # position in the chunk -> exchange id
-    for at, (row, id_) in enumerate(zip(printed, ids, strict=True)):
+    for at, (row, id_) in enumerate(rows()):
         final = None
         if row is not None and id_ not in python and len(row) <= CELL_LIMIT:
             final = database_rows(row, marked=marked)
         if final is None:
             redo[at] = id_
-        rows.append(b"" if final is None else final)
-    return b"".join(reprinted(store, rows, redo, partial(xlsx_printer, stamp=stamp)))
-
-
-def _read_bytes(store: Store, query: Select[Any]) -> list[Any]:
-    """SQLite's rows with text as UTF-8 bytes (uncopied, undecoded)."""
-    with store.engine.connect() as conn:
-        sqlite = conn.connection.driver_connection
-        sqlite.text_factory = bytes  # type: ignore[union-attr]
-        try:
-            return list(conn.execute(query).cursor.fetchall())
-        finally:
-            sqlite.text_factory = str  # type: ignore[union-attr]
+        out.append(b"" if final is None else final)
+    return b"".join(reprinted(store, out, redo, partial(xlsx_printer, stamp=stamp)))
 
 
 def sqlite_sheet(
@@ -187,22 +176,13 @@ def sqlite_sheet(
         longest = func.max(func.length(cast(inner.c.line, LargeBinary)))
         whole = select(func.group_concat(inner.c.line, ""), func.min(inner.c.id),
                        func.max(inner.c.id), longest)  # fmt: skip
-        printed, first, after, size = _read_bytes(store, whole)[0]
+        printed, first, after, size = read_raw(store.engine, whole, text_as_bytes=True)[0]
         if printed is None:
             return
         with store.engine.connect() as conn:
             found = set(conn.execute(_SQLITE_IDS, {"a": first, "b": after}).scalars())
-        again = rows.where(ids <= after)
-        yield partial(_sqlite_block, store, printed, size, found, again, stamp)
-
-
-def _sqlite_block(
-    store: Store, printed: bytes, size: int, python: set[int], again: Select[Any], stamp: int
-) -> bytes:
-    if not python and size <= CELL_LIMIT and (block := database_rows(printed, marked=True)):
-        return block
-    rows = _read_bytes(store, again)
-    return finished(store, [r[0] for r in rows], [r[1] for r in rows], python, stamp, marked=True)
+        again = partial(read_raw, store.engine, rows.where(ids <= after), text_as_bytes=True)
+        yield partial(finished, store, printed, size, found, again, stamp, marked=True)
 
 
 def stored_text_bytes(store: Store, where: ExchangeFilter | None) -> int:
@@ -217,11 +197,12 @@ def stored_text_bytes(store: Store, where: ExchangeFilter | None) -> int:
 
 
 def _copy_sql(store: Store, where: ExchangeFilter | None, stamp: int) -> tuple[str, dict[str, Any]]:
-    sheet_row = f"CASE WHEN {_PG_PYTHON} THEN NULL ELSE {row_sql(stamp, postgres=True)} END"
+    # A row Python prints is a forbidden character: the chunk's check finds it.
+    sheet_row = f"CASE WHEN {_PG_PYTHON} THEN E'\\x01' ELSE {row_sql(stamp, postgres=True)} END"
     with store.engine.connect() as conn:
         top = conn.execute(select(func.max(exchanges.c.id))).scalar() or 0
     query = (
-        select(exchanges.c.id, literal_column(sheet_row))
+        select(exchanges.c.id, literal_column(sheet_row))  # PostgreSQL's id: 8 bytes
         .where((where or ExchangeFilter()).condition(), exchanges.c.id <= top)
         .order_by(exchanges.c.id)
     )
@@ -234,11 +215,10 @@ def postgres_sheet(
     store: Store, where: ExchangeFilter | None, chunk: int, stamp: int
 ) -> Iterator[bytes]:
     """Each chunk of the selection as one block of the sheet's rows, in id order. Binary COPY:
-    a message per row, (id, row's text or NULL where Python prints it), each field after its
-    32-bit length."""
+    a message per row, its field count, then the id and the row's text (\\x01 where Python
+    prints it), each after its 32-bit length: the text starts at byte 18."""
     statement, params = _copy_sql(store, where, stamp)
-    printed: list[bytes | None] = []
-    ids: list[int] = []
+    messages: list[memoryview] = []
     raw = store.engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -246,20 +226,28 @@ def postgres_sheet(
         # CPU, which a small machine needs for the deflate.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         with cursor, cursor.copy(statement, params) as copy:  # type: ignore[attr-defined]
-            at = -1  # where the row starts in the message: the first one opens with the header
-            for data in copy:  # memoryviews: sliced without copying
-                if at != 0:
-                    at = 0 if at > 0 else 19 + int.from_bytes(data[15:19])  # after the extension
-                if data[at : at + 2] == b"\xff\xff":  # the trailer: a field count of -1
-                    continue  # (the copy reads on to the server's end of it)
-                cut = at + 6 + int.from_bytes(data[at + 2 : at + 6])  # count, id's length, id
-                ids.append(int.from_bytes(data[at + 6 : cut]))
-                printed.append(None if data[cut] == 0xFF else bytes(data[cut + 4 :]))
-                if len(printed) == chunk:
-                    yield finished(store, printed, ids, set(), stamp, marked=False)
-                    printed, ids = [], []
+            header = True
+            for data in copy:  # memoryviews, kept as they are until the chunk is joined
+                if header:  # the first opens with the signature, flags and an extension
+                    data, header = data[19 + int.from_bytes(data[15:19]) :], False
+                if len(data) > 2:  # not the trailer (a field count of -1)
+                    messages.append(data)
+                if len(messages) == chunk:
+                    yield _postgres_block(store, messages, stamp)
+                    messages = []
         raw.commit()
     finally:
         raw.close()
-    if printed:
-        yield finished(store, printed, ids, set(), stamp, marked=False)
+    if messages:
+        yield _postgres_block(store, messages, stamp)
+
+
+def _postgres_block(store: Store, messages: list[memoryview], stamp: int) -> bytes:
+    texts = [m[18:] for m in messages]
+
+    def rows() -> list[tuple[bytes | None, int]]:
+        return [(None if t == b"\x01" else bytes(t), int.from_bytes(m[6:14]))
+                for t, m in zip(texts, messages, strict=True)]  # fmt: skip
+
+    longest = max(map(len, texts))
+    return finished(store, b"".join(texts), longest, set(), rows, stamp, marked=False)
