@@ -1,6 +1,6 @@
 """Bulk exports of a selection in the store: the database prints CSV lines, JSON records, HAR
 entries (SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY, lib/recorder/bulk_postgres.py)
-and the Excel sheet's rows (lib/recorder/bulk_xlsx.py)."""
+and the Excel sheet's rows (lib/recorder/bulk_xlsx.py, bulk_xlsx_postgres.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from lib.recorder.bulk_postgres import postgres_chunks
 from lib.recorder.bulk_sqlite import sqlite_chunks
-from lib.recorder.bulk_xlsx import postgres_sheet, sqlite_sheet
+from lib.recorder.bulk_xlsx import sqlite_sheet
+from lib.recorder.bulk_xlsx_postgres import postgres_sheet
 from lib.recorder.sources import Selection
 from lib.recorder.xlsx import Block
 

@@ -1,18 +1,18 @@
 """The Excel sheet's data rows printed by the database, a chunk at a time: the same bytes as
 `lib.recorder.xlsx.print_row` (the tests compare whole sheets on both databases).
 
-SQLite concatenates each row, a chunk of rows into one text; its tags are spelled with the bytes
-0xFE and 0xFF for "<" and ">" (never in UTF-8, and all text in the store is UTF-8), so Python
-escapes the data's & < > over the whole chunk at once (memchr fast; three LIKE tests per cell
-cost SQLite a quarter more time), then turns the two bytes into brackets. PostgreSQL cannot hold
-such bytes: it escapes & < > itself (replace is cheap there) and sends rows by binary COPY,
-which passes any byte as it is. Either way Python writes a carriage return as "&#13;".
+Each database concatenates each row, and a chunk of rows into one text. SQLite spells its tags
+with the bytes 0xFE and 0xFF for "<" and ">" (never in UTF-8, and all text in the store is
+UTF-8), so Python escapes the data's & < > over the whole chunk at once (memchr fast; three LIKE
+tests per cell cost SQLite a quarter more time), then turns the two bytes into brackets.
+PostgreSQL cannot hold such bytes: it escapes & < > itself (replace is cheap there). Either way
+Python writes a carriage return as "&#13;", and checks the chunk for what it prints otherwise.
 
 Where the databases would print otherwise, they print what Python prints, or leave the row to
 Python: the day number is integer arithmetic on both sides (a float's digits differ: Python's
 repr has 17, SQLite 15); latencies are SQLite's REAL text, PostgreSQL's with Python's ".0", and
 the rows where those differ from repr (SQLite's partial index, lib/recorder/unusual.py, which
-also lists formula starts, harmless here; PostgreSQL's `_PG_PYTHON`) go to Python, as do schema
+also lists formula starts, harmless here; PostgreSQL's `PG_PYTHON`) go to Python, as do schema
 1's header escapes, times before Excel's day 0 (1899-12-30), and rows whose printed bytes hold
 what Python escapes or cuts: an XML-forbidden character or U+FFFE/U+FFFF (Excel's `_xHHHH_`),
 text that reads like such an escape, a row over 32,767 bytes (a cell may pass Excel's limit).
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any
 
 from sqlalchemy import LargeBinary, cast, func, literal_column, select, text
 
@@ -78,7 +77,7 @@ POSTGRES_DAYS = (
 # PostgreSQL: the rows Python prints (postgres_redo's, found at less cost: LIKE takes half
 # strpos's time, a float compared less than one printed): schema 1's header escapes, NaN and
 # infinities, -0, a fraction past 1e15 (printed with an exponent), times before day 0.
-_PG_PYTHON = (
+PG_PYTHON = (
     "request_headers LIKE '%\\\\u%' OR response_headers LIKE '%\\\\u%'"
     " OR latency_ms = 'NaN' OR abs(latency_ms) = 'Infinity'"
     " OR CASE WHEN latency_ms = 0 THEN latency_ms::text = '-0' END"
@@ -194,60 +193,3 @@ def stored_text_bytes(store: Store, where: ExchangeFilter | None) -> int:
     query = select(*(func.coalesce(func.sum(s), 0) for s in sizes))
     with store.engine.connect() as conn:
         return sum(conn.execute(query.where((where or ExchangeFilter()).condition())).one())
-
-
-def _copy_sql(store: Store, where: ExchangeFilter | None, stamp: int) -> tuple[str, dict[str, Any]]:
-    # A row Python prints is a forbidden character: the chunk's check finds it.
-    sheet_row = f"CASE WHEN {_PG_PYTHON} THEN E'\\x01' ELSE {row_sql(stamp, postgres=True)} END"
-    with store.engine.connect() as conn:
-        top = conn.execute(select(func.max(exchanges.c.id))).scalar() or 0
-    query = (
-        select(exchanges.c.id, literal_column(sheet_row))  # PostgreSQL's id: 8 bytes
-        .where((where or ExchangeFilter()).condition(), exchanges.c.id <= top)
-        .order_by(exchanges.c.id)
-    )
-    compiled = query.compile(dialect=store.engine.dialect,
-                             compile_kwargs={"render_postcompile": True})  # fmt: skip
-    return f"COPY ({compiled}) TO STDOUT (FORMAT binary)", dict(compiled.params)
-
-
-def postgres_sheet(
-    store: Store, where: ExchangeFilter | None, chunk: int, stamp: int
-) -> Iterator[bytes]:
-    """Each chunk of the selection as one block of the sheet's rows, in id order. Binary COPY:
-    a message per row, its field count, then the id and the row's text (\\x01 where Python
-    prints it), each after its 32-bit length: the text starts at byte 18."""
-    statement, params = _copy_sql(store, where, stamp)
-    messages: list[memoryview] = []
-    raw = store.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        # One process: a parallel plan sorts the printed rows in workers, twice the server's
-        # CPU, which a small machine needs for the deflate.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        with cursor, cursor.copy(statement, params) as copy:  # type: ignore[attr-defined]
-            header = True
-            for data in copy:  # memoryviews, kept as they are until the chunk is joined
-                if header:  # the first opens with the signature, flags and an extension
-                    data, header = data[19 + int.from_bytes(data[15:19]) :], False
-                if len(data) > 2:  # not the trailer (a field count of -1)
-                    messages.append(data)
-                if len(messages) == chunk:
-                    yield _postgres_block(store, messages, stamp)
-                    messages = []
-        raw.commit()
-    finally:
-        raw.close()
-    if messages:
-        yield _postgres_block(store, messages, stamp)
-
-
-def _postgres_block(store: Store, messages: list[memoryview], stamp: int) -> bytes:
-    texts = [m[18:] for m in messages]
-
-    def rows() -> list[tuple[bytes | None, int]]:
-        return [(None if t == b"\x01" else bytes(t), int.from_bytes(m[6:14]))
-                for t, m in zip(texts, messages, strict=True)]  # fmt: skip
-
-    longest = max(map(len, texts))
-    return finished(store, b"".join(texts), longest, set(), rows, stamp, marked=False)
