@@ -47,6 +47,9 @@ def _rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Sel
         select(*columns)
         .where((where or ExchangeFilter()).condition(), ids > bounds[0], ids <= bounds[1])
         .order_by(ids)
+        # The LIMIT keeps PostgreSQL from pulling the subquery up, so string_agg takes the rows
+        # in its order; an ORDER BY inside string_agg would sort ~10 MB again (spilled to disk).
+        .limit(bounds[1] - bounds[0])
     )
 
 
@@ -80,7 +83,7 @@ def _printed(
     ]
     rows = _rows(where, columns, bounds).subquery("r")
     whole: Select[Any] = select(
-        literal_column("convert_to(string_agg(r.line, ',' ORDER BY r.id), 'UTF8')"),
+        literal_column("convert_to(string_agg(r.line, ','), 'UTF8')"),
         literal_column("count(*) FILTER (WHERE r.redo)"),
     ).select_from(rows)
     text, to_redo = _run(store, whole)[0]
