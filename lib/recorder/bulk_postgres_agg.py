@@ -9,9 +9,9 @@ row Python prints (lib/recorder/unusual.py) is read again row by row.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, literal_column, select
 
@@ -22,6 +22,7 @@ from lib.recorder.schema import exchanges
 from lib.recorder.store import Store
 
 CONNECTIONS = 2  # one per core here: the server prints, the client only passes chunks on
+T = TypeVar("T")
 
 
 def agg_chunks(
@@ -29,16 +30,26 @@ def agg_chunks(
 ) -> Iterator[list[bytes]]:
     """Each chunk's records (or entries) in id order, `line` printing one; `redo` is true for
     the rows Python prints."""
+
+    def chunk_of(bounds: Span) -> list[bytes] | None:
+        return _printed(store, where, line, redo, printer, bounds) or None
+
+    yield from in_order(chunk_of, id_ranges(store, where, chunk))
+
+
+def in_order(work: Callable[[Span], T | None], ranges: Iterable[Span]) -> Iterator[T]:
+    """`work` on each range, CONNECTIONS at once, the results in the ranges' order (None: a
+    range with nothing in it); a few results in flight at most."""
     with ThreadPoolExecutor(CONNECTIONS, thread_name_prefix="export-postgres") as pool:
-        pending: deque[Future[list[bytes]]] = deque()
-        for bounds in id_ranges(store, where, chunk):
-            pending.append(pool.submit(_printed, store, where, line, redo, printer, bounds))
+        pending: deque[Future[T | None]] = deque()
+        for bounds in ranges:
+            pending.append(pool.submit(work, bounds))
             while len(pending) > CONNECTIONS:
-                if printed := pending.popleft().result():
-                    yield printed
+                if (done := pending.popleft().result()) is not None:
+                    yield done
         while pending:
-            if printed := pending.popleft().result():
-                yield printed
+            if (done := pending.popleft().result()) is not None:
+                yield done
 
 
 def _rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Select[Any]:
@@ -53,17 +64,19 @@ def _rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Sel
     )
 
 
-def _run(store: Store, query: Select[Any]) -> list[Any]:
-    """The rows of `query` from the driver itself, bytea as bytes (binary results)."""
+def fetched(store: Store, query: Select[Any]) -> list[Any]:
+    """The driver's own rows of `query`, bytea as bytes (binary results), from one server
+    process: a parallel plan would take a third core from the chunk the other connection prints."""
     sql = query.compile(dialect=store.engine.dialect, compile_kwargs={"render_postcompile": True})
     raw = store.engine.raw_connection()
     try:
         cursor = raw.cursor(binary=True)  # psycopg: bytea as bytes, no hex text
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(str(sql), sql.params)
-        found = cursor.fetchall()
+        found = list(cursor.fetchall())
         cursor.close()
         raw.commit()
-        return list(found)
+        return found
     finally:
         raw.close()
 
@@ -86,12 +99,12 @@ def _printed(
         literal_column("convert_to(string_agg(r.line, ','), 'UTF8')"),
         literal_column("count(*) FILTER (WHERE r.redo)"),
     ).select_from(rows)
-    text, to_redo = _run(store, whole)[0]
+    text, to_redo = fetched(store, whole)[0]
     if text is None:
         return []
     if not to_redo:
         return [bytes(text)]
-    each = _run(store, _rows(where, columns, bounds))
+    each = fetched(store, _rows(where, columns, bounds))
     printed = [row[0].encode("utf-8") for row in each]
     again = {i: row[1] for i, row in enumerate(each) if row[2]}
     return reprinted(store, printed, again, printer)

@@ -11,23 +11,19 @@ on this two-core machine. A chunk holding a row Python prints is read again row 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import LargeBinary, Select, func, literal_column, select
 
+from lib.recorder.bulk_postgres_agg import fetched, in_order
 from lib.recorder.bulk_sqlite import Span, id_ranges
 from lib.recorder.bulk_xlsx import PG_PYTHON, finished, row_sql
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.schema import exchanges
 from lib.recorder.store import Store
 from lib.recorder.xlsx import Block
-
-CONNECTIONS = 2  # chunks printed at once, one server backend (and core) each
 
 
 def postgres_sheet(
@@ -36,14 +32,12 @@ def postgres_sheet(
     """Each chunk of the selection, in id order, as the work finishing one block of the sheet
     (run on the writer's thread while the server prints the next chunks)."""
     line = f"CASE WHEN {PG_PYTHON} THEN E'\\x01' ELSE {row_sql(stamp, postgres=True)} END"
-    with ThreadPoolExecutor(CONNECTIONS, thread_name_prefix="xlsx-postgres") as pool:
-        pending: deque[Future[Block | None]] = deque()
-        for bounds in chain(id_ranges(store, where, chunk), [None]):  # None: the end
-            if bounds is not None:
-                pending.append(pool.submit(_postgres_chunk, store, where, line, bounds, stamp))
-            while pending and (bounds is None or len(pending) > CONNECTIONS):
-                if (block := pending.popleft().result()) is not None:
-                    yield block
+
+    def block_of(bounds: Span) -> Block | None:
+        return _postgres_chunk(store, where, line, bounds, stamp)
+
+    blocks: Iterator[Block] = in_order(block_of, id_ranges(store, where, chunk))
+    yield from blocks
 
 
 def _postgres_chunk(
@@ -62,26 +56,9 @@ def _postgres_chunk(
         literal_column(f"convert_to(string_agg({inner.c.line}, ''), 'UTF8')"),
         func.max(func.octet_length(inner.c.line)),
     )
-    printed, longest = _fetched(store, whole)[0]
+    printed, longest = fetched(store, whole)[0]
     if printed is None:
         return None
     utf8 = literal_column(f"convert_to({line}, 'UTF8')", LargeBinary)
-    again = partial(_fetched, store, rows.with_only_columns(utf8, ids))
+    again = partial(fetched, store, rows.with_only_columns(utf8, ids))
     return partial(finished, store, printed, longest, set(), again, stamp, marked=False)
-
-
-def _fetched(store: Store, query: Select[Any]) -> list[Any]:
-    """The driver's own rows, bytea as bytes (binary results), from one server process."""
-    sql = query.compile(dialect=store.engine.dialect, compile_kwargs={"render_postcompile": True})
-    raw = store.engine.raw_connection()
-    try:
-        cursor = raw.cursor(binary=True)  # psycopg: bytea as bytes, no hex text
-        # A parallel plan would take a third core from the chunk the other connection prints.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(str(sql), sql.params)
-        found = list(cursor.fetchall())
-        cursor.close()
-        raw.commit()
-        return found
-    finally:
-        raw.close()
