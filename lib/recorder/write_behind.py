@@ -7,7 +7,7 @@ written while the next is made: memory stays at two blocks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
@@ -26,13 +26,22 @@ def joined(head: bytes, chunks: Iterable[list[bytes]], sep: bytes, tail: bytes) 
     yield tail
 
 
-def write_behind(out: IO[bytes], blocks: Iterable[bytes]) -> None:
-    """Each block written on a second thread while the next one is made; errors surface here."""
+# A block, or the work that makes it (run on the writer's thread, e.g. Excel's escapes).
+Block = bytes | Callable[[], bytes]
+
+
+def write_behind(out: IO[bytes], blocks: Iterable[Block]) -> None:
+    """Each block made (when it is work) and written on a second thread while the next one is
+    read; errors surface here."""
     with ThreadPoolExecutor(1, thread_name_prefix="export-write") as writer:
         pending: Future[int] | None = None
         for block in blocks:
             if pending is not None:
                 pending.result()
-            pending = writer.submit(out.write, block)
+            pending = writer.submit(_write, out, block)
         if pending is not None:
             pending.result()
+
+
+def _write(out: IO[bytes], block: Block) -> int:
+    return out.write(block() if callable(block) else block)

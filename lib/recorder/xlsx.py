@@ -23,13 +23,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
+
+from lib.recorder.write_behind import Block, write_behind
 
 SHEET = "xl/worksheets/sheet1.xml"
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (with its leap bug)
@@ -51,7 +52,6 @@ _LOOKS_ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
 MARKED = bytes.maketrans(b"<>", b"\xfe\xff")  # tags as SQLite prints them (never in UTF-8)
 _BRACKETS = bytes.maketrans(b"\xfe\xff", b"<>")
-Block = bytes | Callable[[], bytes]  # printed rows, or the work that prints them
 _WIDTHS = {"time": 26, "url": 50, "error": 30, "request_body": 60, "response_body": 60}
 
 
@@ -178,23 +178,5 @@ def stream_rows(
             # By name: the entry takes the archive's level (a ZipInfo would keep its own).
             with out.open(SHEET, "w", force_zip64=zip64) as sheet:
                 sheet.write(head.encode("utf-8"))
-                _write_behind(sheet, blocks)
+                write_behind(sheet, blocks)
                 sheet.write(f"</sheetData>{tail}".encode())
-
-
-def _write_behind(out: IO[bytes], blocks: Iterable[Block]) -> None:
-    """Each block finished (when it is work) and written on a second thread while the next one
-    is read: zlib and SQLite both let go of the GIL, so the sheet costs about the longer of
-    the two. Memory stays at two blocks; errors surface here."""
-    with ThreadPoolExecutor(1, thread_name_prefix="xlsx-write") as writer:
-        pending: Future[int] | None = None
-        for block in blocks:
-            if pending is not None:
-                pending.result()
-            pending = writer.submit(_write, out, block)
-        if pending is not None:
-            pending.result()
-
-
-def _write(out: IO[bytes], block: Block) -> int:
-    return out.write(block() if callable(block) else block)
