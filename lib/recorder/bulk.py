@@ -1,6 +1,7 @@
 """Bulk exports of a selection in the store: the database prints CSV lines, JSON records, HAR
-entries (SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY, lib/recorder/bulk_postgres.py)
-and the Excel sheet's rows (lib/recorder/bulk_xlsx.py, bulk_xlsx_postgres.py)."""
+entries, curl commands (SQLite: lib/recorder/bulk_sqlite.py; PostgreSQL: COPY and chunk
+queries, lib/recorder/bulk_postgres.py) and the Excel sheet's rows (lib/recorder/bulk_xlsx.py,
+bulk_xlsx_postgres.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from lib.recorder.xlsx import Block
 
 
 def bulk_chunks(selection: Selection, fmt: str) -> Iterator[list[bytes]]:
-    """`fmt` "csv": CRLF-ended lines; "json": records (no separators). In id order."""
+    """`fmt` "csv": CRLF-ended lines; "json", "har", "curl": records, entries, commands (no
+    separators). In id order."""
     store, where, chunk = selection.store, selection.where, selection.chunk
     if store.engine.dialect.name == "postgresql":
         return postgres_chunks(store, where, chunk, fmt=fmt)

@@ -13,9 +13,18 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, select
 
+from lib.recorder.bulk_curl import POSTGRES as CURL_POSTGRES
+from lib.recorder.bulk_curl import block_sql, undecided_sql
 from lib.recorder.bulk_har import POSTGRES, entry_sql
 from lib.recorder.bulk_postgres_agg import agg_chunks
-from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
+from lib.recorder.bulk_rows import (
+    Printer,
+    csv_printer,
+    curl_printer,
+    har_printer,
+    json_printer,
+    reprinted,
+)
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -29,8 +38,6 @@ NUMBER = POSTGRES.number
 LATENCY = NUMBER.format(x="latency_ms")
 _STARTS = "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n')"
 REDO = f"CASE WHEN {postgres_redo()} THEN id END"
-# JSON and HAR, printed a chunk per query (bulk_postgres_agg.py): the rows Python prints.
-AGG_REDO = {"json": postgres_redo(), "har": f"({postgres_redo()} OR strpos(url, '?') > 0)"}
 # HAR: parse_qsl decodes a query string; Python prints those entries.
 REDO_HAR = f"CASE WHEN {postgres_redo()} OR strpos(url, '?') > 0 THEN id END"
 # A JSON record never holds a raw control character, so with these as quote and delimiter
@@ -61,6 +68,16 @@ def _json_record() -> str:
     return " || ".join(parts) + " || '}'"
 
 
+# JSON, HAR and curl, printed a chunk per query (bulk_postgres_agg.py): the row's SQL, the
+# separator between rows, the rows Python prints (curl's: lib/recorder/bulk_curl.py; its text
+# reads no latency, and the headers only as curl_headers keeps them).
+AGG: dict[str, tuple[str, str, str]] = {
+    "json": (_json_record(), ",", postgres_redo()),
+    "har": (entry_sql(POSTGRES), ",", f"({postgres_redo()} OR strpos(url, '?') > 0)"),
+    "curl": (block_sql(CURL_POSTGRES), "\n\n", undecided_sql(CURL_POSTGRES)),
+}
+
+
 def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str, dict[str, Any]]:
     values: list[Any]
     redo = REDO
@@ -88,16 +105,22 @@ def _copy_sql(store: Store, where: ExchangeFilter | None, fmt: str) -> tuple[str
     return f"COPY ({compiled}) TO STDOUT ({options})", dict(compiled.params)
 
 
-PRINTERS: dict[str, Printer] = {"csv": csv_printer, "json": json_printer, "har": har_printer}
+PRINTERS: dict[str, Printer] = {
+    "csv": csv_printer,
+    "json": json_printer,
+    "har": har_printer,
+    "curl": curl_printer,
+}
 
 
 def postgres_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
-    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order."""
-    if fmt in AGG_REDO:
-        line = _json_record() if fmt == "json" else entry_sql(POSTGRES)
-        yield from agg_chunks(store, where, chunk, line, AGG_REDO[fmt], PRINTERS[fmt])
+    """Each chunk's rows as printed lines (CSV), records (JSON), entries (HAR) or commands
+    (curl), in id order."""
+    if fmt in AGG:
+        line, between, to_redo = AGG[fmt]
+        yield from agg_chunks(store, where, chunk, line, to_redo, PRINTERS[fmt], between)
         return
     statement, params = _copy_sql(store, where, fmt)
     printer, end = PRINTERS[fmt], b"\r\n" if fmt == "csv" else b""

@@ -1,4 +1,5 @@
-"""JSON records and HAR entries from PostgreSQL a chunk per query, on two connections at once.
+"""JSON records, HAR entries and curl commands from PostgreSQL a chunk per query, on two
+connections at once.
 
 PostgreSQL prints in its server, one backend per connection, so two connections print two
 chunks at once on two cores; each chunk comes back as one text (string_agg in id order, sent as
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, literal_column, select
+from sqlalchemy import Select, func, literal, literal_column, select
 
 from lib.recorder.bulk_rows import Printer, reprinted
 from lib.recorder.bulk_sqlite import Span, id_ranges
@@ -26,13 +27,19 @@ T = TypeVar("T")
 
 
 def agg_chunks(
-    store: Store, where: ExchangeFilter | None, chunk: int, line: str, redo: str, printer: Printer
+    store: Store,
+    where: ExchangeFilter | None,
+    chunk: int,
+    line: str,
+    redo: str,
+    printer: Printer,
+    sep: str = ",",
 ) -> Iterator[list[bytes]]:
-    """Each chunk's records (or entries) in id order, `line` printing one; `redo` is true for
-    the rows Python prints."""
+    """Each chunk's records (or entries, commands) in id order, `line` printing one, `sep`
+    between them; `redo` is true for the rows Python prints."""
 
     def chunk_of(bounds: Span) -> list[bytes] | None:
-        return _printed(store, where, line, redo, printer, bounds) or None
+        return _printed(store, where, (line, sep), redo, printer, bounds) or None
 
     yield from in_order(chunk_of, id_ranges(store, where, chunk))
 
@@ -84,11 +91,12 @@ def fetched(store: Store, query: Select[Any]) -> list[Any]:
 def _printed(
     store: Store,
     where: ExchangeFilter | None,
-    line: str,
+    printing: tuple[str, str],
     redo: str,
     printer: Printer,
     bounds: Span,
 ) -> list[bytes]:
+    line, sep = printing
     columns = [
         literal_column(line).label("line"),
         exchanges.c.id,
@@ -96,15 +104,13 @@ def _printed(
     ]
     rows = _rows(where, columns, bounds).subquery("r")
     whole: Select[Any] = select(
-        literal_column("convert_to(string_agg(r.line, ','), 'UTF8')"),
+        func.convert_to(func.string_agg(literal_column("r.line"), literal(sep)), "UTF8"),
         literal_column("count(*) FILTER (WHERE r.redo)"),
     ).select_from(rows)
     text, to_redo = fetched(store, whole)[0]
-    if text is None:
-        return []
-    if not to_redo:
-        return [bytes(text)]
+    if not to_redo:  # a chunk of rows Python prints has no text: string_agg leaves NULLs out
+        return [] if text is None else [bytes(text)]
     each = fetched(store, _rows(where, columns, bounds))
-    printed = [row[0].encode("utf-8") for row in each]
+    printed = [b"" if row[2] else row[0].encode("utf-8") for row in each]
     again = {i: row[1] for i, row in enumerate(each) if row[2]}
     return reprinted(store, printed, again, printer)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lib.exchange import Exchange
 from lib.recorder.csv_text import lines
+from lib.recorder.curl import curl_block
 from lib.recorder.frame import COLUMNS
 from lib.recorder.har import har_text
 from lib.recorder.rows import to_exchange
@@ -57,6 +58,10 @@ def json_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
 
 def har_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
     return {i: har_text(e).encode("utf-8") for i, e in _exchanges(store, ids).items()}
+
+
+def curl_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
+    return {i: curl_block(e).encode("utf-8") for i, e in _exchanges(store, ids).items()}
 
 
 def reprinted(

@@ -1,23 +1,34 @@
-"""CSV lines, JSON records and HAR entries written by SQLite itself, a chunk of rows at a time.
+"""CSV lines, JSON records, HAR entries and curl commands written by SQLite itself, a chunk of
+rows at a time.
 
 Python per cell is what a million-row export cost (4.7x `sqlite3 -csv` for CSV, 17x for HAR);
 SQLite's string operators (as balanced trees, lib/recorder/sql_concat.py) and json_object cost
 a few times what its own CSV mode does. The few rows
 SQLite would print otherwise than Python (a formula start, a latency with 16+ digits, schema 1's
 header escapes) are listed by a partial index (lib/recorder/unusual.py) and printed by Python,
-as are HAR entries of URLs with a query string.
+as are HAR entries of URLs with a query string and the curl commands lib/recorder/bulk_curl.py
+leaves undecided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, literal, literal_column, select, text
 
+from lib.recorder.bulk_curl import SQLITE as CURL_SQLITE
+from lib.recorder.bulk_curl import block_sql, undecided_sql
 from lib.recorder.bulk_har import SQLITE, entry_sql
 from lib.recorder.bulk_pair import Partner, compiled, paired
-from lib.recorder.bulk_rows import Printer, csv_printer, har_printer, json_printer, reprinted
+from lib.recorder.bulk_rows import (
+    Printer,
+    csv_printer,
+    curl_printer,
+    har_printer,
+    json_printer,
+    reprinted,
+)
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -29,8 +40,6 @@ from lib.recorder.unusual import SQLITE_UNUSUAL
 
 NUMBERS = frozenset({"status", "attempt", "id", "latency_ms"})
 UNUSUAL_IDS = text(f"SELECT id FROM exchanges WHERE ({SQLITE_UNUSUAL}) AND id BETWEEN :a AND :b")
-# HAR: parse_qsl decodes a query string; Python prints those entries.
-_QUERY_IDS = text("SELECT id FROM exchanges WHERE id BETWEEN :a AND :b AND instr(url, '?') > 0")
 
 
 def _csv_cell(name: str) -> list[str]:
@@ -70,13 +79,25 @@ def json_record_sql() -> str:
     return f"json_object({pairs})"
 
 
-# Between printed rows: CSV lines end in CRLF; JSON records and HAR entries take ",".
-SEPARATORS = {"csv": b"", "json": b",", "har": b","}
-# format -> (SQL printing one row, Python printing the others, rows with a query string too)
-FORMATS: dict[str, tuple[str, Printer, bool]] = {
-    "csv": (csv_line_sql(), csv_printer, False),
-    "json": (json_record_sql(), json_printer, False),
-    "har": (balanced(entry_sql(SQLITE)), har_printer, True),
+# Between printed rows: CSV lines end in CRLF; JSON records and HAR entries take ",", curl
+# commands an empty line.
+SEPARATORS = {"csv": b"", "json": b",", "har": b",", "curl": b"\n\n"}
+
+
+class Format(NamedTuple):
+    line: str  # SQL printing one row
+    printer: Printer  # Python printing the rows the database does not
+    unusual: bool  # the unusual rows (lib/recorder/unusual.py) are Python's
+    also: str | None  # the condition of other rows Python prints
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format(csv_line_sql(), csv_printer, True, None),
+    "json": Format(json_record_sql(), json_printer, True, None),
+    # parse_qsl decodes a query string: Python prints those entries.
+    "har": Format(balanced(entry_sql(SQLITE)), har_printer, True, "instr(url, '?') > 0"),
+    # A command reads no latency, no formula start, and headers as curl_headers keeps them.
+    "curl": Format(block_sql(CURL_SQLITE), curl_printer, False, undecided_sql(CURL_SQLITE)),
 }
 
 
@@ -88,14 +109,15 @@ PAIR_FROM = 100_000
 def sqlite_chunks(
     store: Store, where: ExchangeFilter | None, chunk: int, *, fmt: str
 ) -> Iterator[list[bytes]]:
-    """Each chunk's rows as printed lines (CSV), records (JSON) or entries (HAR), in id order.
+    """Each chunk's rows as printed lines (CSV), records (JSON), entries (HAR) or commands
+    (curl), in id order.
 
     A chunk comes back from SQLite as one text (group_concat over the chunk's rows in id
     order: the subquery's LIMIT keeps SQLite from flattening it, so its ORDER BY holds), so
     Python touches it once, not once per row. A chunk holding a row Python must print (rare) is
     read again row by row. A big selection is printed by two processes (lib/recorder/bulk_pair.py).
     """
-    line, sep = FORMATS[fmt][0], SEPARATORS[fmt]
+    line, sep = FORMATS[fmt].line, SEPARATORS[fmt]
     ranges = id_ranges(store, where, chunk)
 
     def print_here(bounds: Span) -> list[bytes]:
@@ -168,11 +190,11 @@ def _printed(
     bound = {"after": after, "through": through, "width": through - after}
     query = chunk_query(where, line, sep).params(bound)
     text, first, last = read_raw(store.engine, query, text_as_bytes=True)[0]
-    if text is None:
+    if first is None:
         return []
     unusual = unusual_ids(store, fmt, (first - 1, last))
     if not unusual:
-        return [text]
+        return [text]  # (a chunk of rows Python prints has no text: NULLs are left out)
     ids = exchanges.c.id
     each_row = (
         select(literal_column(line), ids)
@@ -182,14 +204,15 @@ def _printed(
     rows = read_raw(store.engine, each_row, text_as_bytes=True)
     printed = [row[0] for row in rows]
     redo = {i: row[1] for i, row in enumerate(rows) if row[1] in unusual}
-    return reprinted(store, printed, redo, FORMATS[fmt][1])
+    return reprinted(store, printed, redo, FORMATS[fmt].printer)
 
 
 def unusual_ids(store: Store, fmt: str, span: Span) -> set[int]:
     """Rows with ids in (after, through] that Python prints in this format."""
     bounds = {"a": span[0] + 1, "b": span[1]}
     with store.engine.connect() as conn:
-        found = set(conn.execute(UNUSUAL_IDS, bounds).scalars())
-        if FORMATS[fmt][2]:
-            found.update(conn.execute(_QUERY_IDS, bounds).scalars())
+        found = set(conn.execute(UNUSUAL_IDS, bounds).scalars()) if FORMATS[fmt].unusual else set()
+        if also := FORMATS[fmt].also:
+            query = text(f"SELECT id FROM exchanges WHERE id BETWEEN :a AND :b AND {also}")
+            found.update(conn.execute(query, bounds).scalars())
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 
 from lib.exchange import Exchange
 from lib.recorder.redaction import (
@@ -23,6 +24,7 @@ _FIRST = [
     "client_secret",
     "ocp-apim-subscription-key",
 ]
+NEXT_LINE = " \\\n"  # between a command's options: one option per line
 # Characters that are literal inside double quotes in POSIX shells.
 _DOUBLE_QUOTE_SAFE = re.compile(r'^[^"$`\\!]*$')
 
@@ -49,20 +51,41 @@ def _quote(text: str) -> str:
     return f'"{text}"' if _DOUBLE_QUOTE_SAFE.match(text) else shlex.quote(text)
 
 
+def header_options(headers: Mapping[str, str]) -> list[str]:
+    """The `-H "Name: value"` options: the quick start's headers first, transport headers left
+    to curl, secrets as placeholders."""
+    ordered = sorted(
+        headers.items(),
+        key=lambda kv: _FIRST.index(kv[0].lower()) if kv[0].lower() in _FIRST else len(_FIRST),
+    )
+    return [
+        f"-H {_quote(f'{name}: {_header_value(name, value)}')}"
+        for name, value in ordered
+        if name.lower() not in _TRANSPORT_HEADERS
+    ]
+
+
+def stored_header_options(headers: Mapping[str, str]) -> str:
+    """The header options as a curl command's lines after its first, kept beside each stored
+    row (schema 5) so a bulk curl export only joins texts (lib/recorder/bulk_curl.py)."""
+    return "".join(f"{NEXT_LINE}{option}" for option in header_options(headers))
+
+
 def to_curl(exchange: Exchange) -> str:
     """`curl -X POST <url> \\ -H "Name: value" ... --data '<body>'`, one option per line."""
     lines = [f"curl -X {exchange.method.upper()} {shlex.quote(_placeholders(exchange.url))}"]
-    headers = sorted(
-        exchange.request_headers.items(),
-        key=lambda kv: _FIRST.index(kv[0].lower()) if kv[0].lower() in _FIRST else len(_FIRST),
-    )
-    for name, value in headers:
-        if name.lower() in _TRANSPORT_HEADERS:
-            continue
-        lines.append(f"-H {_quote(f'{name}: {_header_value(name, value)}')}")
+    lines += header_options(exchange.request_headers)
     if exchange.request_body is not None:
         body = redact_json_fields(exchange.request_body) or ""
         lines.append(f"--data {shlex.quote(_placeholders(body))}")
     elif exchange.method.upper() in {"POST", "PUT", "PATCH"}:
         lines.append("--data ''")  # as the token call in the docs: an explicitly empty body
-    return " \\\n".join(lines)
+    return NEXT_LINE.join(lines)
+
+
+def curl_block(e: Exchange) -> str:
+    """One exchange in the curl export: a comment line naming step, operation and reference,
+    then its command."""
+    title = " / ".join(str(p) for p in (e.step, e.operation, e.reference) if p)
+    outcome = e.status or e.error
+    return f"# {title} (attempt {e.attempt}, status {outcome})\n{to_curl(e)}"

@@ -21,7 +21,7 @@ from lib.recorder.bulk import bulk_chunks, bulk_sheet
 from lib.recorder.bulk_rows import json_record
 from lib.recorder.bulk_xlsx import stored_text_bytes
 from lib.recorder.csv_text import FORMULA_START, lines
-from lib.recorder.curl import to_curl
+from lib.recorder.curl import curl_block, to_curl
 from lib.recorder.frame import exchanges_to_dataframe
 from lib.recorder.har import har_document_ends, har_text, to_har
 from lib.recorder.sources import (
@@ -135,12 +135,6 @@ def _har_chunks(data: Exportable) -> Iterator[list[bytes]]:
         yield [har_text(e).encode("utf-8") for e in chunk]
 
 
-def _curl_block(e: Exchange) -> str:
-    title = " / ".join(str(p) for p in (e.step, e.operation, e.reference) if p)
-    outcome = e.status or e.error
-    return f"# {title} (attempt {e.attempt}, status {outcome})\n{to_curl(e)}"
-
-
 def curl_script(data: Exportable) -> str:
     """Every request as a curl command, with a comment line naming step and operation."""
     buffer = io.BytesIO()
@@ -149,10 +143,16 @@ def curl_script(data: Exportable) -> str:
 
 
 def write_curl(data: Exportable, dest: Destination) -> None:
+    """A shell script of curl commands, an empty line between them. A selection in the store
+    is printed by the database (lib/recorder/bulk_curl.py), into the same bytes."""
+    if isinstance(data, Selection):
+        with _opened(dest) as out:
+            write_behind(out, joined(b"", bulk_chunks(data, "curl"), b"\n\n", b"\n"))
+        return
     with _text(dest) as out:
         first = True
         for chunk in exchange_chunks(data):
-            text = "\n\n".join(_curl_block(e) for e in chunk)
+            text = "\n\n".join(curl_block(e) for e in chunk)
             if text:
                 out.write(text if first else "\n\n" + text)
                 first = False

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, inspect, select, text, update
 
 from lib.recorder.proofs import proof_rows
-from lib.recorder.rows import LOOKED_UP, header_value, to_exchange
+from lib.recorder.rows import CURL_HEADERS, LOOKED_UP, header_value, to_exchange
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     SCHEMA_VERSION,
@@ -113,11 +113,18 @@ def _v4_looked_up_headers(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE exchanges ADD COLUMN {column} TEXT"))
 
 
+def _v5_curl_headers(conn: Connection) -> None:
+    """A column for the request headers as curl options; NULL (Python prints those commands)
+    in the stored rows, so the step costs nothing on a big store."""
+    conn.execute(text(f"ALTER TABLE exchanges ADD COLUMN {CURL_HEADERS} TEXT"))
+
+
 # STEPS[n] brings a store from version n - 1 to n (version 1 was SQLite's first schema).
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_who_where_and_proofs,
     3: _v3_unusual_rows,
     4: _v4_looked_up_headers,
+    5: _v5_curl_headers,
 }
 
 

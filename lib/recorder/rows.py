@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from lib.exchange import Exchange
+from lib.recorder.curl import stored_header_options
 from lib.recorder.schema import as_utc
 
 
@@ -24,11 +25,20 @@ LOOKED_UP: dict[str, tuple[str, str]] = {
 }
 
 
+def as_text(headers: Mapping[str, Any]) -> dict[str, str]:
+    """Headers as stored: a str -> str mapping (HTTP sends text; a number a caller put in
+    becomes its text)."""
+    return {str(k): v if isinstance(v, str) else str(v) for k, v in headers.items()}
+
+
+# Stored beside the headers (schema 5): the request headers as a curl command's -H options.
+CURL_HEADERS = "curl_headers"
+
+
 def headers_text(headers: Mapping[str, Any]) -> str:
-    """Headers as stored: JSON of a str -> str mapping (HTTP sends text; a number a caller put in
-    becomes its text), the form the bulk HAR export reads (lib/recorder/bulk_har.py)."""
-    return json.dumps({str(k): v if isinstance(v, str) else str(v) for k, v in headers.items()},
-                      ensure_ascii=False)  # fmt: skip
+    """Headers as stored: JSON of `as_text(headers)`, the form the bulk HAR export reads
+    (lib/recorder/bulk_har.py)."""
+    return json.dumps(as_text(headers), ensure_ascii=False)
 
 
 def exchange_row(e: Exchange) -> dict[str, Any]:
@@ -44,6 +54,8 @@ def exchange_row(e: Exchange) -> dict[str, Any]:
         "msn": header_value(e.request_headers, "Merchant-Serial-Number"),
         **{column: header_value(getattr(e, headers), name) or ""
            for column, (headers, name) in LOOKED_UP.items()},
+        # The headers as the export reads them back (as_text), in curl's options (schema 5).
+        CURL_HEADERS: stored_header_options(as_text(e.request_headers)),
     }  # fmt: skip
 
 
@@ -52,7 +64,7 @@ def to_exchange(row: Mapping[str, Any]) -> Exchange:
     data = dict(row)
     data["request_headers"] = json.loads(data.get("request_headers") or "{}")
     data["response_headers"] = json.loads(data.get("response_headers") or "{}")
-    for name in ("msn", *LOOKED_UP):
+    for name in ("msn", *LOOKED_UP, CURL_HEADERS):
         data.pop(name, None)
     return Exchange(**data)
 

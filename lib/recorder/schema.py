@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from lib.recorder.unusual import SQLITE_UNUSUAL
 
-SCHEMA_VERSION = 4  # lib/recorder/migrations.py brings older stores here
+SCHEMA_VERSION = 5  # lib/recorder/migrations.py brings older stores here
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -111,6 +111,10 @@ exchanges = Table(
     Column("request_content_type", Text),
     Column("response_content_type", Text),
     Column("response_location", Text),
+    # v5: the request headers as a curl command's -H options (lib/recorder/curl.py), so a bulk
+    # curl export joins texts instead of parsing every row's headers (bulk_curl.py). NULL in
+    # rows stored before v5: Python prints their commands.
+    Column("curl_headers", Text),
     Index("ix_exchanges_run", "run_id", "id"),
     Index("ix_exchanges_reference", "reference"),
     Index("ix_exchanges_started", "started_at", "id"),

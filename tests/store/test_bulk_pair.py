@@ -16,7 +16,7 @@ from lib.exchange import Exchange
 from lib.recorder import ExchangeFilter, Recorder, bulk_pair, bulk_sqlite, export_bytes
 from lib.recorder.exports import Selection
 
-BULK = ["csv", "json", "har"]
+BULK = ["csv", "json", "har", "curl"]
 
 
 @pytest.fixture
@@ -25,10 +25,11 @@ def recorder(tmp_path: Path) -> Iterator[Recorder]:
     for i in range(20):
         url = "http://sim/p?x=1" if i in (3, 17) else f"http://sim/p/{i}"
         step = "=SUM(A1)" if i in (2, 15) else f"step {i % 3}"  # Python prints these rows
+        body = {"reference": f"r-{i}", "note": "ødegård ✓", **({"token": "t"} if i == 8 else {})}
         rec.record(Exchange(
             "POST", url, "create_payment" if i % 2 else "get_payment",
             request_headers={"Content-Type": "application/json", "X-Q": 'a "b" ø'},
-            request_body=json.dumps({"reference": f"r-{i}", "note": "ødegård ✓"}),
+            request_body=json.dumps(body),
             status=201, latency_ms=i / 2, step=step, reference=f"r-{i}",
             response_headers={"Location": f"/p/{i}"}, response_body='{"ok": true}',
         ))  # fmt: skip
@@ -62,7 +63,9 @@ def test_two_printers_give_the_bytes_python_gives(
     assert paired == export_bytes(recorder.exchanges(), fmt)
     assert partners == ["partner"] and len(asked) >= 3, "the partner printed chunks"
     ids = [e.id for e in recorder.exchanges()]
-    python_rows = {ids[2], ids[15]} | ({ids[3], ids[17]} if fmt == "har" else set())
+    python_rows = {  # a formula start; a query string (parse_qsl); a body with a token field
+        "har": {ids[2], ids[15], ids[3], ids[17]}, "curl": {ids[8]},
+    }.get(fmt, {ids[2], ids[15]})  # fmt: skip
     assert not any(a < i <= t for a, t in asked for i in python_rows), "Python's rows stay here"
 
 

@@ -192,7 +192,7 @@ def test_har_entries_printed_by_the_database_and_by_python_agree(
                                             ("text/plain", '/q "x" \\ é')]  # fmt: skip
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "har"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "har", "curl"])
 def test_the_database_prints_all_but_the_unusual_rows(
     recorder: Recorder, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -218,7 +218,7 @@ def test_the_database_prints_all_but_the_unusual_rows(
     ids = [e.id for e in recorder.exchanges()]
     sqlite = not isinstance(recorder.store, PostgresStore)
     expected = {"csv": [ids[2]] if sqlite else [], "json": [ids[2]] if sqlite else [],
-                "har": [ids[2], ids[6]] if sqlite else [ids[6]]}  # fmt: skip
+                "har": [ids[2], ids[6]] if sqlite else [ids[6]], "curl": []}  # fmt: skip
     assert sorted(asked) == expected[fmt]
 
 
@@ -243,5 +243,5 @@ def test_a_filtered_selection_prints_what_the_filter_matches(
     where = ExchangeFilter(reference_contains=needle)
     wanted = list(recorder.store.iter_exchanges(where))
     assert len(wanted) == (3 if needle == "b" else 1)
-    for fmt in ("csv", "json", "har"):
+    for fmt in ("csv", "json", "har", "curl"):
         assert export_bytes(Selection(recorder.store, where), fmt) == export_bytes(wanted, fmt)
