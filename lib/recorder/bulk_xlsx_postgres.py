@@ -1,12 +1,13 @@
 """The Excel sheet's rows from PostgreSQL (the SQL: lib/recorder/bulk_xlsx.py), a chunk per
-query on two connections at once.
+query on several connections at once (lib/recorder/bulk_postgres_agg.py's CONNECTIONS).
 
-PostgreSQL prints in its server, one backend per connection, so two connections print two
-chunks at once on two cores, while this process finishes and deflates the chunk before. A chunk
+PostgreSQL prints in its server, one backend per connection, so the connections print chunks
+at once on all cores, while this process finishes and deflates the chunk before. A chunk
 comes back as one text in UTF-8 bytes (string_agg), not a message per row as from COPY, whose
 wait for each row cost the client a third of a core. The server works more (100,000 rows: 1.6
-to 1.8 s of CPU, against 0.9 s for one COPY), but in two processes: 1.7-1.9 s against 1.9-2.4 s
-on this two-core machine. A chunk holding a row Python prints is read again row by row.
+to 1.8 s of CPU, against 0.9 s for one COPY), but in two processes (two connections then):
+1.7-1.9 s against 1.9-2.4 s on this two-core machine. A chunk holding a row Python prints
+is read again row by row.
 """
 
 from __future__ import annotations
