@@ -31,7 +31,7 @@ from lib.recorder.bulk_rows import (
 )
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
-from lib.recorder.schema import exchanges
+from lib.recorder.schema import QUERY_URL, exchanges
 from lib.recorder.sources import DB_COLUMNS
 from lib.recorder.sql_concat import balanced, tree
 from lib.recorder.sql_store import read_raw
@@ -94,8 +94,8 @@ class Format(NamedTuple):
 FORMATS: dict[str, Format] = {
     "csv": Format(csv_line_sql(), csv_printer, True, None),
     "json": Format(json_record_sql(), json_printer, True, None),
-    # parse_qsl decodes a query string: Python prints those entries.
-    "har": Format(balanced(entry_sql(SQLITE)), har_printer, True, "instr(url, '?') > 0"),
+    # parse_qsl decodes a query string: Python prints those entries (a partial index lists them).
+    "har": Format(balanced(entry_sql(SQLITE)), har_printer, True, QUERY_URL),
     # A command reads no latency, no formula start, and headers as curl_headers keeps them.
     "curl": Format(block_sql(CURL_SQLITE), curl_printer, False, undecided_sql(CURL_SQLITE)),
 }
