@@ -1,10 +1,10 @@
-"""Two printers for a big SQLite export: this process and a partner process print alternate
-chunks, so a two-core machine prints it in about half the time.
+"""Two printers for a big SQLite export: this process and a partner process share the chunks,
+so a two-core machine prints it in about half the time.
 
 SQLite prints in the client, and two connections in one process do not print at once
 (measured: two threads took longer than one), so the partner is a small process of its own
 (lib/recorder/print_worker.py, standard library only). This process walks the chunks' id
-bounds, hands every other chunk to the partner and prints the rest itself, including every
+bounds, keeps the partner supplied with chunks and prints the others itself, including every
 chunk with a row Python prints (lib/recorder/unusual.py), then gives the chunks back in id
 order. The partner's text comes through a pipe, read as it is written.
 """
@@ -24,7 +24,8 @@ from sqlalchemy import Engine, Select
 from lib.recorder import print_worker
 
 Bounds = tuple[int, int]  # the rows with ids (after, through]
-IN_FLIGHT = 2  # chunks printed but not yet given back: memory stays at a few chunks
+IN_FLIGHT = 4  # chunks printed but not yet given back: memory stays at a few chunks
+PARTNER_AHEAD = 2  # chunks asked of the partner and not yet answered: it never waits for work
 
 
 def compiled(engine: Engine, query: Select[Any]) -> dict[str, Any]:
@@ -97,21 +98,20 @@ def paired(
     print_here: Callable[[Bounds], list[bytes]],
     needs_python: Callable[[Bounds], bool],
 ) -> Iterator[list[bytes]]:
-    """Each range's printed chunk in order: every other one by the partner (unless a row in it
-    needs Python), the others here while the partner prints. A thread reads the partner's
-    answers as they come (a pipe read lets go of the GIL), so the partner never waits for this
-    process to finish a chunk; a few chunks are in flight at most."""
+    """Each range's printed chunk in order. The partner always has the next chunks to print
+    (PARTNER_AHEAD asked, unless a row in one needs Python); this process prints a range
+    whenever the partner has enough, so whichever is faster prints more (this one also
+    writes the file). A thread reads the partner's answers as they come (a pipe read lets go
+    of the GIL); a few chunks are in flight at most."""
     queue: deque[Future[bytes] | list[bytes]] = deque()
-    partners_turn = True
     with ThreadPoolExecutor(1, thread_name_prefix="export-partner") as reader:
         for bounds in ranges:
-            if partners_turn and not needs_python(bounds):
+            asked = sum(1 for item in queue if isinstance(item, Future) and not item.done())
+            if asked < PARTNER_AHEAD and not needs_python(bounds):
                 partner.ask(bounds)
                 queue.append(reader.submit(partner.answer))
-                partners_turn = False
             else:
                 queue.append(print_here(bounds))
-                partners_turn = True
             while len(queue) > IN_FLIGHT:
                 yield from _ready(queue.popleft())
         while queue:
