@@ -104,3 +104,42 @@ def test_a_failing_partner_says_why(
     monkeypatch.setattr(bulk_sqlite, "compiled", broken)
     with pytest.raises(RuntimeError, match="second printer stopped: .*incomplete input"):
         export_bytes(Selection(recorder.store, chunk=2), "csv")
+
+
+class _QuickPartner:
+    """Answers at once, in the order asked (as the partner process does)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, int]] = []
+        self._answers: list[bytes] = []
+
+    def ask(self, bounds: tuple[int, int]) -> None:
+        self.asked.append(bounds)
+        self._answers.append(f"partner {bounds[1]};".encode())
+
+    def answer(self) -> bytes:
+        return self._answers.pop(0)
+
+
+def test_the_faster_printer_prints_more_and_chunks_come_back_in_order() -> None:
+    """The partner is never left waiting for this process's turn: while this process prints a
+    chunk (slowly here), the partner's answered chunks are replaced by new ones."""
+    import time
+
+    partner = _QuickPartner()
+    ranges = [(n, n + 1) for n in range(30)]
+    python_rows = {(7, 8), (8, 9)}
+
+    def print_here(bounds: tuple[int, int]) -> list[bytes]:
+        time.sleep(0.02)
+        return [f"here {bounds[1]};".encode()]
+
+    printed = b"".join(
+        b"".join(chunk)
+        for chunk in bulk_pair.paired(partner, ranges, print_here, python_rows.__contains__)  # type: ignore[arg-type]
+    )
+    assert [int(part.split()[1]) for part in printed.decode().rstrip(";").split(";")] == list(
+        range(1, 31)
+    )
+    assert not python_rows & set(partner.asked)
+    assert len(partner.asked) >= 18, f"the partner printed {len(partner.asked)} of 30"
