@@ -37,6 +37,7 @@ class Dialect:
     has: str  # {x} holds a character of the bracket expression {set}
     text: str  # {x} (an integer) as text
     newline: str  # a line feed
+    upper: str  # {x} with a-z raised, other characters as they are (as Python's for ASCII)
 
 
 SQLITE = Dialect(
@@ -44,12 +45,14 @@ SQLITE = Dialect(
     has="{x} GLOB '*[{set}]*'",
     text="{x}",
     newline="char(10)",
+    upper="upper({x})",  # ASCII only in SQLite
 )
 POSTGRES = Dialect(
     find="strpos({x}, {needle})",
     has="{x} COLLATE \"C\" ~ '[{set}]'",  # the bracket's ranges by code point
     text="{x}::text",
     newline="chr(10)",
+    upper='upper({x} COLLATE "C")',  # not the locale's (a Turkish one raises "i" to "İ")
 )
 
 
@@ -70,6 +73,7 @@ class _Sql:
         self.d = d
         # NEXT_LINE (" \\" and a line feed) as SQL.
         self.next_line = f"{_literal(NEXT_LINE.rstrip(chr(10)))} || {d.newline}"
+        self.upper_method = _fill(d.upper, x="method")
 
     def find(self, x: str, needle: str) -> str:
         return _fill(self.d.find, x=x, needle=_literal(needle))
@@ -107,7 +111,7 @@ class _Sql:
         body = self.shell_quoted("request_body")
         return (
             f"CASE WHEN request_body IS NOT NULL THEN {self.next_line} || '--data ' || {body}"
-            f" WHEN upper(method) IN ('POST', 'PUT', 'PATCH') THEN {self.next_line}"
+            f" WHEN {self.upper_method} IN ('POST', 'PUT', 'PATCH') THEN {self.next_line}"
             " || '--data ''''' ELSE '' END"
         )
 
@@ -124,7 +128,7 @@ class _Sql:
         url = self.shell_quoted(self.placeholders("url"))
         return (
             f"CASE WHEN {self.undecided()} THEN NULL ELSE {self.title()} || 'curl -X ' ||"
-            f" upper(method) || ' ' || {url} || {CURL_HEADERS} || {self.data()} END"
+            f" {self.upper_method} || ' ' || {url} || {CURL_HEADERS} || {self.data()} END"
         )
 
 
