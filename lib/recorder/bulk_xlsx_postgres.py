@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 
 from lib.recorder.bulk_postgres_agg import fetched, in_order
 from lib.recorder.bulk_sqlite import Span, id_ranges
@@ -54,12 +54,11 @@ def _postgres_chunk(
     # inside string_agg sorts them again: 10 MB a chunk, spilled to disk, 2.5 times the time).
     inner = rows.limit(bounds[1] - bounds[0]).subquery()
     whole: Select[Any] = select(
-        literal_column(f"convert_to(string_agg({inner.c.line}, ''), 'UTF8')"),
+        literal_column(f"string_agg({inner.c.line}, '')"),
         func.max(func.octet_length(inner.c.line)),
     )
     printed, longest = fetched(store, whole)[0]
     if printed is None:
         return None
-    utf8 = literal_column(f"convert_to({line}, 'UTF8')", LargeBinary)
-    again = partial(fetched, store, rows.with_only_columns(utf8, ids))
+    again = partial(fetched, store, rows.with_only_columns(literal_column(line), ids))
     return partial(finished, store, printed, longest, set(), again, stamp, marked=False)
