@@ -18,14 +18,7 @@ from lib.recorder.bulk_curl import POSTGRES as CURL_POSTGRES
 from lib.recorder.bulk_curl import block_sql, undecided_sql
 from lib.recorder.bulk_har import POSTGRES, entry_sql
 from lib.recorder.bulk_postgres_agg import agg_chunks
-from lib.recorder.bulk_rows import (
-    Printer,
-    csv_printer,
-    curl_printer,
-    har_printer,
-    json_printer,
-    reprinted,
-)
+from lib.recorder.bulk_rows import PRINTERS, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import exchanges
@@ -91,14 +84,6 @@ def _copy_sql(store: Store, where: ExchangeFilter | None) -> tuple[str, dict[str
     compiled = query.compile(dialect=store.engine.dialect,
                              compile_kwargs={"render_postcompile": True})  # fmt: skip
     return f"COPY ({compiled}) TO STDOUT ({options})", dict(compiled.params)
-
-
-PRINTERS: dict[str, Printer] = {
-    "csv": csv_printer,
-    "json": json_printer,
-    "har": har_printer,
-    "curl": curl_printer,
-}
 
 
 def postgres_chunks(

@@ -64,6 +64,15 @@ def curl_printer(store: Store, ids: Iterable[int]) -> dict[int, bytes]:
     return {i: curl_block(e).encode("utf-8") for i, e in _exchanges(store, ids).items()}
 
 
+# Each bulk format's Python printer (the database's SQL: bulk_sqlite.py, bulk_postgres.py).
+PRINTERS: dict[str, Printer] = {
+    "csv": csv_printer,
+    "json": json_printer,
+    "har": har_printer,
+    "curl": curl_printer,
+}
+
+
 def reprinted(
     store: Store, printed: list[bytes], redo: dict[int, int], printer: Printer
 ) -> list[bytes]:

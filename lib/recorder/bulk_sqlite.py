@@ -21,14 +21,7 @@ from lib.recorder.bulk_curl import SQLITE as CURL_SQLITE
 from lib.recorder.bulk_curl import block_sql, undecided_sql
 from lib.recorder.bulk_har import SQLITE, entry_sql
 from lib.recorder.bulk_pair import Partner, compiled, paired
-from lib.recorder.bulk_rows import (
-    Printer,
-    csv_printer,
-    curl_printer,
-    har_printer,
-    json_printer,
-    reprinted,
-)
+from lib.recorder.bulk_rows import PRINTERS, Printer, reprinted
 from lib.recorder.filters import ExchangeFilter
 from lib.recorder.frame import COLUMNS
 from lib.recorder.schema import QUERY_URL, exchanges
@@ -92,12 +85,12 @@ class Format(NamedTuple):
 
 
 FORMATS: dict[str, Format] = {
-    "csv": Format(csv_line_sql(), csv_printer, True, None),
-    "json": Format(json_record_sql(), json_printer, True, None),
+    "csv": Format(csv_line_sql(), PRINTERS["csv"], True, None),
+    "json": Format(json_record_sql(), PRINTERS["json"], True, None),
     # parse_qsl decodes a query string: Python prints those entries (a partial index lists them).
-    "har": Format(balanced(entry_sql(SQLITE)), har_printer, True, QUERY_URL),
+    "har": Format(balanced(entry_sql(SQLITE)), PRINTERS["har"], True, QUERY_URL),
     # A command reads no latency, no formula start, and headers as curl_headers keeps them.
-    "curl": Format(block_sql(CURL_SQLITE), curl_printer, False, undecided_sql(CURL_SQLITE)),
+    "curl": Format(block_sql(CURL_SQLITE), PRINTERS["curl"], False, undecided_sql(CURL_SQLITE)),
 }
 
 
