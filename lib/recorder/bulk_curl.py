@@ -10,7 +10,9 @@ Where the database cannot decide as Python would, the row's text is NULL and Pyt
 (lib/recorder/bulk_sqlite.py, bulk_postgres_agg.py name those rows with `undecided`): a row
 stored before schema 5, a request body that may hold a secret-named field or a placeholder
 (`redact_json_fields`, `«redacted:name»`), a placeholder of an unknown name in the URL, a
-method that is not ASCII letters (Python's upper() is Unicode's).
+method that is not ASCII letters (Python's upper() is Unicode's; shlex.quote quotes the rest),
+and in SQLite a NUL in a text (its GLOB and substr() stop there: found by
+tests/store/test_curl_fuzz.py, where an unquoted body ran as a command).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ KNOWN_NAMES = sorted({*SECRET_HEADERS.values(), *SECRET_FIELDS.values(), "author
 # every letter of "secret" and "token" is U+0063-U+0074, so a name spelled with escapes holds
 # "\u006" or "\u007"; or a placeholder.
 BODY_UNDECIDED = ("«", "secret", "token", "\\u006", "\\u007")
+# The texts the database quotes, tests or cuts (GLOB, substr).
+NUL_CHECKED = ("method", "url", "request_body", "step", "operation", "reference")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Dialect:
     text: str  # {x} (an integer) as text
     newline: str  # a line feed
     upper: str  # {x} with a-z raised, other characters as they are (as Python's for ASCII)
+    nul: str | None  # NUL, where text can hold it
 
 
 SQLITE = Dialect(
@@ -46,6 +51,7 @@ SQLITE = Dialect(
     text="{x}",
     newline="char(10)",
     upper="upper({x})",  # ASCII only in SQLite
+    nul="char(0)",
 )
 POSTGRES = Dialect(
     find="strpos({x}, {needle})",
@@ -53,6 +59,7 @@ POSTGRES = Dialect(
     text="{x}::text",
     newline="chr(10)",
     upper='upper({x} COLLATE "C")',  # not the locale's (a Turkish one raises "i" to "İ")
+    nul=None,  # text cannot hold NUL (the store keeps U+FFFD)
 )
 
 
@@ -119,9 +126,13 @@ class _Sql:
         body = " OR ".join(f"{self.find('request_body', s)} > 0" for s in BODY_UNDECIDED)
         letters = _fill(self.d.has, x="method", set="^A-Za-z")
         url = self.find(self.placeholders("url"), "«")
+        # SQLite's GLOB and substr() stop at a NUL: a text holding one is Python's.
+        nul = "".join(
+            f" OR instr({c}, {self.d.nul}) > 0" for c in NUL_CHECKED if self.d.nul is not None
+        )
         return (
-            f"({CURL_HEADERS} IS NULL OR {letters} OR {url} > 0"
-            f" OR (request_body IS NOT NULL AND ({body})))"
+            f"({CURL_HEADERS} IS NULL OR method = '' OR {letters} OR {url} > 0"
+            f" OR (request_body IS NOT NULL AND ({body})){nul})"
         )
 
     def block(self) -> str:

@@ -67,13 +67,16 @@ def header_options(headers: Mapping[str, str]) -> list[str]:
 
 def stored_header_options(headers: Mapping[str, str]) -> str:
     """The header options as a curl command's lines after its first, kept beside each stored
-    row (schema 5) so a bulk curl export only joins texts (lib/recorder/bulk_curl.py)."""
+    row (schema 5) so a bulk curl export only joins texts (lib/recorder/bulk_curl.py). A change
+    to header_options needs a migration that sets the stored ones to NULL (Python prints those
+    rows), or old rows would keep the old options."""
     return "".join(f"{NEXT_LINE}{option}" for option in header_options(headers))
 
 
 def to_curl(exchange: Exchange) -> str:
     """`curl -X POST <url> \\ -H "Name: value" ... --data '<body>'`, one option per line."""
-    lines = [f"curl -X {exchange.method.upper()} {shlex.quote(_placeholders(exchange.url))}"]
+    method, url = exchange.method.upper(), _placeholders(exchange.url)
+    lines = [f"curl -X {shlex.quote(method)} {shlex.quote(url)}"]  # "GET;id" must not run id
     lines += header_options(exchange.request_headers)
     if exchange.request_body is not None:
         body = redact_json_fields(exchange.request_body) or ""

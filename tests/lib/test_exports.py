@@ -189,6 +189,13 @@ def test_curl_quotes_hostile_header_values() -> None:
     assert argv[argv.index("-H") + 1] == 'X-Note: a"$(rm -rf ~)`'
 
 
+def test_curl_quotes_a_hostile_method() -> None:
+    """A method is text like any other: "get;id" must not run `id` when the script runs."""
+    hostile = Exchange("get;id $(touch x)", "http://x.test/", "op")
+    argv = shlex.split(to_curl(hostile))
+    assert argv[:3] == ["curl", "-X", "GET;ID $(TOUCH X)"]
+
+
 @pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
 def test_every_format_exports_from_frame_and_from_list(fmt: str, frame: pd.DataFrame) -> None:
     from_frame = export_bytes(frame, fmt)
