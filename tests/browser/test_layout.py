@@ -52,6 +52,17 @@ def page(browser, dashboard_url):
     context.close()
 
 
+# The QR image has loaded and nothing above it is see-through (Streamlit dims a stale element).
+QR_DRAWN = """() => {
+    const img = document.querySelector('.st-key-complete_qr img');
+    if (!img || !img.complete || img.naturalWidth === 0) return false;
+    for (let e = img; e; e = e.parentElement) {
+        if (parseFloat(getComputedStyle(e).opacity) < 1) return false;
+    }
+    return true;
+}"""
+
+
 def _redirect_url(page) -> str:
     goto(page, "4. Complete payment")
     link = page.get_by_role("link", name="Open the landing page")
@@ -66,10 +77,12 @@ def test_the_qr_code_scans_from_a_screenshot(page, width, height) -> None:
     qr = page.locator(".st-key-complete_qr img")
     qr.scroll_into_view_if_needed()
     settle(page)
-    # A camera keeps looking: a few frames, since the live panel may be mid-rerun (dimmed) in one.
-    decoded = [decode_qr(shot(page, f"qr-{width}x{height}"))]
-    while decoded[-1] != url and len(decoded) < 5:
+    # A camera keeps looking: a few frames, each once the code is drawn whole (loaded, and not
+    # dimmed by a rerun of the live panel: a CI run once caught five blank frames in a row).
+    decoded: list[str] = []
+    while not decoded or (decoded[-1] != url and len(decoded) < 5):
         settle(page)
+        page.wait_for_function(QR_DRAWN, timeout=WAIT)
         decoded.append(decode_qr(shot(page, f"qr-{width}x{height}")))
     assert decoded[-1] == url, decoded
     column = page.locator("[data-testid='stColumn']").filter(has=qr).first.bounding_box()
