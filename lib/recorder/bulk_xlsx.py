@@ -33,7 +33,7 @@ from lib.recorder.sources import DB_COLUMNS, stored_row
 from lib.recorder.sql_concat import tree
 from lib.recorder.sql_store import read_raw
 from lib.recorder.store import Store
-from lib.recorder.unusual import SQLITE_UNUSUAL
+from lib.recorder.unusual import SQLITE_UNUSUAL, postgres_redo
 from lib.recorder.xlsx import (
     CELL_LIMIT,
     EMPTY,
@@ -74,16 +74,8 @@ POSTGRES_DAYS = (
     f"({_PG_MICROS} / 86400000000)::text || '.' ||"
     f" lpad(((mod({_PG_MICROS}, 86400000000) * 100000 + 43200) / 86400)::text, 11, '0')"
 )
-# PostgreSQL: the rows Python prints (postgres_redo's, found at less cost: LIKE takes half
-# strpos's time, a float compared less than one printed): schema 1's header escapes, NaN and
-# infinities, -0, a fraction past 1e15 (printed with an exponent), times before day 0.
-PG_PYTHON = (
-    "request_headers LIKE '%\\\\u%' OR response_headers LIKE '%\\\\u%'"
-    " OR latency_ms = 'NaN' OR abs(latency_ms) = 'Infinity'"
-    " OR CASE WHEN latency_ms = 0 THEN latency_ms::text = '-0' END"
-    " OR (abs(latency_ms) >= 1e15 AND latency_ms <> trunc(latency_ms))"
-    f" OR started_at < '{DAY_ZERO} 00:00:00+00'"
-)
+# PostgreSQL: the rows Python prints (the bulk exports' own, and times before day 0).
+PG_PYTHON = f"{postgres_redo()} OR started_at < '{DAY_ZERO} 00:00:00+00'"
 _PG_ESCAPED = "replace(replace(replace({x}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
 
