@@ -63,7 +63,8 @@ def in_order(work: Callable[[Span], T | None], ranges: Iterable[Span]) -> Iterat
                 yield done
 
 
-def _rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Select[Any]:
+def chunk_rows(where: ExchangeFilter | None, columns: list[Any], bounds: Span) -> Select[Any]:
+    """`columns` of the selection's rows with ids in `bounds`, in id order, for string_agg."""
     ids = exchanges.c.id
     return (
         select(*columns)
@@ -125,7 +126,7 @@ def _printed(
         exchanges.c.id,
         literal_column(redo).label("redo"),
     ]
-    rows = _rows(where, columns, bounds).subquery("r")
+    rows = chunk_rows(where, columns, bounds).subquery("r")
     whole: Select[Any] = select(
         func.string_agg(literal_column("r.line"), literal(sep)),
         literal_column("count(*) FILTER (WHERE r.redo)"),
@@ -133,7 +134,7 @@ def _printed(
     text, to_redo = fetched(store, whole)[0]
     if not to_redo:  # a chunk of rows Python prints has no text: string_agg leaves NULLs out
         return [] if text is None else [text]
-    each = fetched(store, _rows(where, columns, bounds))
+    each = fetched(store, chunk_rows(where, columns, bounds))
     printed = [b"" if row[2] else row[0] for row in each]
     again = {i: row[1] for i, row in enumerate(each) if row[2]}
     return reprinted(store, printed, again, printer)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select
 
-from lib.recorder.bulk_postgres_agg import fetched, in_order
+from lib.recorder.bulk_postgres_agg import chunk_rows, fetched, in_order
 from lib.recorder.bulk_sqlite import Span, id_ranges
 from lib.recorder.bulk_xlsx import PG_PYTHON, finished, row_sql
 from lib.recorder.filters import ExchangeFilter
@@ -44,15 +44,8 @@ def postgres_sheet(
 def _postgres_chunk(
     store: Store, where: ExchangeFilter | None, line: str, bounds: Span, stamp: int
 ) -> Block | None:
-    ids = exchanges.c.id
-    rows = (
-        select(literal_column(line).label("line"), ids)
-        .where((where or ExchangeFilter()).condition(), ids > bounds[0], ids <= bounds[1])
-        .order_by(ids)
-    )
-    # The LIMIT keeps the subquery whole, so string_agg reads its rows in id order (an ORDER BY
-    # inside string_agg sorts them again: 10 MB a chunk, spilled to disk, 2.5 times the time).
-    inner = rows.limit(bounds[1] - bounds[0]).subquery()
+    rows = chunk_rows(where, [literal_column(line).label("line"), exchanges.c.id], bounds)
+    inner = rows.subquery()
     whole: Select[Any] = select(
         literal_column(f"string_agg({inner.c.line}, '')"),
         func.max(func.octet_length(inner.c.line)),
@@ -60,5 +53,5 @@ def _postgres_chunk(
     printed, longest = fetched(store, whole)[0]
     if printed is None:
         return None
-    again = partial(fetched, store, rows.with_only_columns(literal_column(line), ids))
+    again = partial(fetched, store, rows)
     return partial(finished, store, printed, longest, set(), again, stamp, marked=False)
