@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -123,6 +124,19 @@ def test_latencies_print_as_python_prints_them(recorder: Recorder, fmt: str) -> 
         assert export_bytes(Selection(recorder.store, chunk=chunk), fmt) == export_bytes(
             stored, fmt
         )
+
+
+TIMES = [datetime(2026, 11, 30, 2, 3, 4, tzinfo=UTC) + timedelta(microseconds=us)
+         for us in (0, 1, 500000, 999999, 10**6)]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "har"])
+def test_times_print_as_python_prints_them(recorder: Recorder, fmt: str) -> None:
+    """Whole seconds print no fraction (Python's isoformat), others all six digits."""
+    for n, when in enumerate(TIMES):
+        recorder.record(Exchange("GET", f"http://sim/{n}", "get_payment", started_at=when))
+    assert export_bytes(Selection(recorder.store), fmt) == export_bytes(recorder.exchanges(), fmt)
+    assert "2026-11-30T02:03:04+00:00" in export_bytes(Selection(recorder.store), fmt).decode()
 
 
 def test_json_selection_is_compact_records(recorder: Recorder) -> None:
