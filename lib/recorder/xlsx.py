@@ -16,6 +16,9 @@ come from the database for a selection in the store (lib/recorder/bulk_xlsx.py) 
 The sheet is deflated at level 1: the bench's 100,000 exchanges (211 MB of sheet XML) deflate
 to 17.5 MB in 0.6 s, against 12.3 MB in 1.2 s at level 6 (zlib's default). The file is 42%
 larger than at level 6, yet still smaller than the level-6 file with `r` attributes (18.4 MB).
+ISA-L's deflate (isal) writes the same format 4.7x faster than zlib's level 1 and 3% smaller
+(100 MB of sheet XML: 1,391 against 297 MB/s): a million rows' sheet took zlib 5 s of the
+writer's core, which the database's printing shares on two cores.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 import xlsxwriter
+from isal import isal_zlib
 from xlsxwriter.utility import xl_col_to_name
 
 from lib.recorder.write_behind import Block, write_behind
@@ -151,6 +155,16 @@ def database_rows(printed: bytes, *, marked: bool) -> bytes | None:
     return final if len(final) == len(printed) else None
 
 
+def faster_deflate(entry: IO[bytes]) -> None:
+    """Deflate a zip entry opened for writing with ISA-L rather than zlib: the same DEFLATE
+    stream format, so the archive is unchanged but for its bytes. zipfile takes no compressor,
+    but its entry makes one when opened and first uses it on the first write, so it is swapped
+    before that. Where a later Python keeps it under another name, nothing is swapped: zlib's
+    deflate stays (the same file, slower); tests/lib/test_xlsx.py notices."""
+    if getattr(entry, "_compressor", None) is not None:
+        entry._compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, -15)  # type: ignore[attr-defined]
+
+
 def stream_rows(
     skeleton: IO[bytes],
     dest: IO[bytes] | str,
@@ -177,6 +191,7 @@ def stream_rows(
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', head, count=1)
             # By name: the entry takes the archive's level (a ZipInfo would keep its own).
             with out.open(SHEET, "w", force_zip64=zip64) as sheet:
+                faster_deflate(sheet)
                 sheet.write(head.encode("utf-8"))
                 write_behind(sheet, blocks)
                 sheet.write(f"</sheetData>{tail}".encode())

@@ -7,9 +7,11 @@ import zipfile
 from datetime import UTC, datetime
 
 import openpyxl
+from isal import isal_zlib
 
 from lib.exchange import Exchange
 from lib.recorder import COLUMNS, write_xlsx
+from lib.recorder.xlsx import LEVEL, faster_deflate
 
 AWKWARD = "=SUM(A1) & <b>x</b> \x01bell\x1f  "  # formula-like, XML specials, control characters
 
@@ -71,3 +73,21 @@ def test_rows_are_compact_and_deflated_fast() -> None:
     assert ' r="' not in row and "<c/>" in row  # positions, not references
     assert book.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
     assert _read([])[0] == tuple(COLUMNS)
+
+
+def test_the_sheet_is_deflated_by_isal_and_reads_back() -> None:
+    """zipfile has no hook for its compressor: if a Python release renames the entry's, the
+    swap would silently fall back to zlib (4.7x slower). This notices."""
+    buffer = io.BytesIO()
+    text = b"<row>" + "ødegård & <b>".encode() * 10_000 + b"</row>"
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as book,
+        book.open("sheet.xml", "w") as entry,
+    ):
+        faster_deflate(entry)
+        assert type(entry._compressor) is type(isal_zlib.compressobj())  # type: ignore[attr-defined]
+        entry.write(text[:1000])
+        entry.write(text[1000:])
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as book:
+        assert book.read("sheet.xml") == text  # zipfile's zlib inflates it, CRC checked
+        assert book.getinfo("sheet.xml").compress_size < len(text) // 20
