@@ -3,8 +3,8 @@ and curl commands a chunk per query (lib/recorder/bulk_postgres_agg.py).
 
 COPY is PostgreSQL's own bulk export; the SELECT under it prints each value as the Python export
 does (ISO times, Python's float text, neutralised formula starts), so the bytes are the same.
-Rows with a latency PostgreSQL prints otherwise, or schema 1's header escapes, come back marked
-with their id and are printed by Python (lib/recorder/unusual.py).
+Rows with a latency PostgreSQL prints otherwise come back marked with their id and are printed
+by Python (lib/recorder/unusual.py).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -149,14 +150,31 @@ def test_json_selection_is_compact_records(recorder: Recorder) -> None:
     )
 
 
-def test_schema_1_header_escapes_print_as_characters(recorder: Recorder) -> None:
-    """Schema 1 kept headers with \\u escapes; every export shows the characters."""
-    recorder.record(Exchange("GET", "http://sim/x", "get_payment", request_headers={"X": "Å"}))
-    with recorder.store.engine.begin() as conn:
-        conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
-    for fmt in ("csv", "json", "har"):
-        printed = export_bytes(Selection(recorder.store), fmt).decode()
-        assert "\\u00c5" not in printed and "Å" in printed
+def test_schema_1_header_escapes_print_as_characters(tmp_path: Path) -> None:
+    """SQLite's schema 1 kept headers with \\u escapes; every export shows the characters.
+    (PostgreSQL stores began at schema 2: the test below.)"""
+    with Recorder.open(tmp_path / "v1.sqlite") as recorder:
+        recorder.record(Exchange("GET", "http://sim/x", "get_payment", request_headers={"X": "Å"}))
+        with recorder.store.engine.begin() as conn:
+            conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
+        for fmt in ("csv", "json", "har"):
+            printed = export_bytes(Selection(recorder.store), fmt).decode()
+            assert "\\u00c5" not in printed and "Å" in printed
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "har", "curl"])
+def test_headers_with_escapes_print_as_python_prints_them(recorder: Recorder, fmt: str) -> None:
+    """Headers are stored as JSON (not ASCII-only): control characters, quotes and backslashes
+    escaped, other characters as they are. The database prints that text as Python does."""
+    value = 'å "q" \\ \x01\x1f\t ✓'
+    recorder.record(Exchange("POST", "http://sim/x", "create_payment",
+                             request_headers={"X-Odd": value, "Content-Type": "a/b"},
+                             request_body="{}", status=201,
+                             response_headers={"X-Odd": value}))  # fmt: skip
+    stored = recorder.exchanges()
+    assert export_bytes(Selection(recorder.store), fmt) == export_bytes(stored, fmt)
+    control = "\x01" if fmt == "curl" else "\\u0001"  # curl sends the header itself
+    assert control in export_bytes(Selection(recorder.store), fmt).decode()
 
 
 ODD_HEADERS = {"X-A": "1", "CONTENT-type": "text/plain", "content-type": "second",

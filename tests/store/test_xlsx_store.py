@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -184,13 +185,30 @@ def test_zip64_is_decided_from_the_stored_bytes(recorder: Recorder) -> None:
     assert bulk_xlsx.stored_text_bytes(recorder.store, None) == size
 
 
-def test_schema_1_header_escapes_print_as_characters(recorder: Recorder) -> None:
-    """Schema 1 kept headers with \\u escapes: Python prints those rows, with the characters."""
-    for n in range(3):
-        recorder.record(
-            Exchange("GET", f"http://sim/{n}", "get_payment", request_headers={"X": "Å"})
-        )
-    with recorder.store.engine.begin() as conn:
-        conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
-    rows = _assert_equal_sheets(Selection(recorder.store, chunk=2), recorder.exchanges())
+def test_schema_1_header_escapes_print_as_characters(tmp_path: Path) -> None:
+    """SQLite's schema 1 kept headers with \\u escapes: Python prints those rows, with the
+    characters. (PostgreSQL stores began at schema 2: the test below.)"""
+    with Recorder.open(tmp_path / "v1.sqlite") as recorder:
+        for n in range(3):
+            recorder.record(
+                Exchange("GET", f"http://sim/{n}", "get_payment", request_headers={"X": "Å"})
+            )
+        with recorder.store.engine.begin() as conn:
+            conn.exec_driver_sql('UPDATE exchanges SET request_headers = \'{"X": "\\u00c5"}\'')
+        rows = _assert_equal_sheets(Selection(recorder.store, chunk=2), recorder.exchanges())
     assert [r[COLUMNS.index("request_headers")] for r in rows[1:]] == ['{"X": "Å"}'] * 3
+
+
+def test_headers_with_escapes_print_as_python_prints_them(recorder: Recorder) -> None:
+    """Headers stored as JSON (control characters, quotes, backslashes escaped): the database
+    prints their text as Python does."""
+    value = 'å "q" \\ \x01\x1f\t ✓'
+    for n in range(3):
+        odd = {"X-Odd": value}
+        recorder.record(
+            Exchange(
+                "GET", f"http://sim/{n}", "get_payment", request_headers=odd, response_headers=odd
+            )
+        )
+    rows = _assert_equal_sheets(Selection(recorder.store, chunk=2), recorder.exchanges())
+    assert "\\u0001" in rows[1][COLUMNS.index("request_headers")]
