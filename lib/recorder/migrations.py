@@ -14,6 +14,7 @@ from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     QUERY_URL_INDEX,
     SCHEMA_VERSION,
+    SUMMARY_INDEX,
     UNUSUAL_INDEX,
     exchanges,
     metadata,
@@ -122,12 +123,19 @@ def _v5_curl_headers(conn: Connection) -> None:
     QUERY_URL_INDEX.create(conn, checkfirst=True)
 
 
+def _v6_summary_index(conn: Connection) -> None:
+    """The Request log's filter columns as one index in id order (one scan, once: ~2 s for a
+    million rows here)."""
+    SUMMARY_INDEX.create(conn, checkfirst=True)
+
+
 # STEPS[n] brings a store from version n - 1 to n (version 1 was SQLite's first schema).
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_who_where_and_proofs,
     3: _v3_unusual_rows,
     4: _v4_looked_up_headers,
     5: _v5_curl_headers,
+    6: _v6_summary_index,
 }
 
 

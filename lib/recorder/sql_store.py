@@ -34,6 +34,7 @@ from lib.recorder.schema import (
 )
 from lib.recorder.sql_parts import count_and_where, counted_upsert, msn_is, run_of
 from lib.recorder.store import Run
+from lib.recorder.summary_scan import summary_count, summary_page_ids
 
 CHUNK = 2_000  # rows per query when streaming: constant memory, short transactions
 # A page of the log leaves out headers and bodies: one exchange's are read when it is opened.
@@ -212,6 +213,8 @@ class SqlStore:
         where = where or ExchangeFilter()
         if replace(where, run_ids=None, who=RunFilter()) == ExchangeFilter():
             return self._kept_count(where)
+        if where.reference_contains:
+            return int(self._read(summary_count(where.condition()))[0][0])
         query = select(func.count()).select_from(exchanges)
         return int(self._read(query.where(where.condition()))[0][0])
 
@@ -231,14 +234,15 @@ class SqlStore:
         self, where: ExchangeFilter | None = None, *, offset: int = 0, limit: int = 50
     ) -> Page:
         """One page of matching exchanges, newest first, without headers and bodies."""
-        condition = (where or ExchangeFilter()).condition()
-        query: Select[Any] = (
-            select(*(exchanges.c[n] for n in SUMMARY))
-            .where(condition)
-            .order_by(exchanges.c.id.desc())
-            .offset(max(offset, 0))
-            .limit(max(limit, 0))
-        )
+        where = where or ExchangeFilter()
+        skip, size = max(offset, 0), max(limit, 0)
+        query: Select[Any] = select(*(exchanges.c[n] for n in SUMMARY))
+        if where.reference_contains:  # no index answers it: the ids from the summary index
+            ids = summary_page_ids(where.condition(), skip, size)
+            query = query.where(exchanges.c.id.in_(ids))
+        else:
+            query = query.where(where.condition()).offset(skip).limit(size)
+        query = query.order_by(exchanges.c.id.desc())
         rows = [to_exchange(r._mapping) for r in self._read(query)]
         return Page(rows=rows, total=self.count(where), offset=offset, limit=limit)
 

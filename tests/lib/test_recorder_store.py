@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lib.exchange import Exchange
-from lib.recorder import Recorder, SqliteStore, export_bytes
+from lib.recorder import ExchangeFilter, Recorder, SqliteStore, export_bytes
 from lib.recorder.exports import Selection
 from lib.recorder.sqlite_store import SCHEMA_VERSION
 
@@ -73,7 +73,10 @@ def test_a_version_1_file_is_migrated_with_its_evidence(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         kinds = {r[0] for r in conn.execute("SELECT kind FROM proofs")}
         msn = conn.execute("SELECT msn FROM exchanges").fetchone()[0]
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"E1", "P1", "Q4"} <= kinds and msn == "123456"
+    assert "ix_exchanges_summary" in indexes  # schema 6
+    assert store.page(ExchangeFilter(reference_contains="order-10")).total == 1
     [exchange] = store.exchanges()
     assert exchange.reference == "acme-order-1001" and exchange.status == 201
     # Columns later schemas keep beside a row are NULL in old rows: exports search them again.

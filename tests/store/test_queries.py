@@ -121,3 +121,76 @@ def test_iter_exchanges__in_chunks_oldest_first_with_bodies(filled) -> None:
 def test_unknown_status_class_is_refused() -> None:
     with pytest.raises(ValueError, match="status class"):
         ExchangeFilter(status_classes=("2XX-ish",)).condition()
+
+
+def test_reference_contains_pages_and_counts_through_the_summary_index(filled) -> None:
+    """A "contains" filter reads the summary index (schema 6): the same pages and totals as the
+    other filters give, combined with each of them, page after page."""
+    store, anna, _ = filled
+    contains = ExchangeFilter(reference_contains="Anna-000")
+    assert store.count(contains) == 31 and store.page(contains, limit=10).total == 31
+    pages = [store.page(contains, offset=o, limit=10).rows for o in (0, 10, 20, 30)]
+    ids = [e.id for page in pages for e in page]
+    assert len(ids) == 31 == len(set(ids)) and ids == sorted(ids, reverse=True)
+    assert all(e.reference and "Anna-000" in e.reference for e in pages[0])
+    combined = {
+        "who": ExchangeFilter(reference_contains="-", who=RunFilter(persons=("bob",))),
+        "since": ExchangeFilter(reference_contains="Anna-0", since=T0 + timedelta(seconds=25)),
+        "status": ExchangeFilter(reference_contains="Anna", status_classes=("4xx",)),
+        "step": ExchangeFilter(
+            reference_contains="Anna", steps=("3 Create",), run_ids=(anna.run_id,)
+        ),
+        "nothing": ExchangeFilter(reference_contains="zzz", operations=("get_payment",)),
+    }
+    found = {
+        k: (store.count(f), [e.reference for e in store.page(f).rows]) for k, f in combined.items()
+    }
+    assert found["who"] == (5, [f"bob-{i}" for i in reversed(range(5))])
+    # 25-29 s after T0, and the timed-out call recorded now
+    assert found["since"][0] == 6 and set(found["since"][1]) == {
+        "Anna-0001",
+        "Anna-0008",
+        "Anna-0009",
+    }
+    assert found["status"] == (1, ["Anna-missing"])
+    assert found["step"][0] == 10 and found["step"][1][0] == "Anna-0009"
+    assert found["nothing"] == (0, [])
+
+
+def test_sqlite_is_told_to_read_the_summary_index(tmp_path) -> None:
+    """SQLite's planner would search another index and read each wide row; the page and the
+    count name the summary index (INDEXED BY)."""
+    from lib.recorder.summary_scan import summary_count, summary_page_ids
+
+    store = open_store(str(tmp_path / "lab.sqlite"))
+    store.add_exchange(_ex("get_payment", 200, "Anna-0001"))
+    where = ExchangeFilter(
+        operations=("get_payment",), status_classes=("2xx",), reference_contains="-0"
+    )
+    with store.engine.connect() as conn:
+        for query in (summary_count(where.condition()), summary_page_ids(where.condition(), 0, 50)):
+            compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+            assert "COVERING INDEX ix_exchanges_summary" in " ".join(str(s[-1]) for s in plan)
+    assert store.page(where).total == 1
+    store.close()
+
+
+def test_a_schema_5_store_gains_the_summary_index(location: str) -> None:
+    """Schema 6 adds the summary index to a store that has its rows already (both backends)."""
+    from sqlalchemy import inspect
+
+    from lib.recorder.migrations import _set_version
+    from lib.recorder.schema import SCHEMA_VERSION, SUMMARY_INDEX
+
+    store = open_store(location)
+    store.add_exchange(_ex("get_payment", 200, "Anna-0001"))
+    with store.engine.begin() as conn:
+        SUMMARY_INDEX.drop(conn)
+        _set_version(conn, 5)
+    store.close()
+    store = open_store(location)
+    names = {i["name"] for i in inspect(store.engine).get_indexes("exchanges")}
+    assert store.schema_version == SCHEMA_VERSION == 6 and SUMMARY_INDEX.name in names
+    assert store.page(ExchangeFilter(reference_contains="a-00")).total == 1
+    store.close()
