@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster for tests and benchmarks: Debian's postgresql package
-(installed when missing), initdb and pg_ctl on a free port under a temp dir, stopped after."""
+(installed when missing), initdb and pg_ctl on a free port under a temp dir, stopped after,
+and by a watcher when the process that started it dies without stopping it (a killed run)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,6 +19,14 @@ import psycopg
 
 # Speed over durability: the cluster lives for one test session or one benchmark.
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+# The watcher: waits for the end of its stdin (a pipe only the starting process holds: closed
+# when it stops the server or dies, however), then stops the server and removes its files.
+_WATCHER = (
+    "import os, shutil, subprocess, sys\n"
+    "while os.read(0, 1): pass\n"
+    "subprocess.run(sys.argv[2:], capture_output=True)\n"
+    "shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+)
 
 
 def _bin_dir() -> Path | None:
@@ -60,12 +70,23 @@ class Cluster:
         # The server refuses to run as root: then it runs as the package's own user.
         self.user = "postgres" if os.geteuid() == 0 else None
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._alive = -1  # the write end of the watcher's pipe, once started
+
+    def _command(self, *args: str) -> list[str]:
+        command = [str(self.bin / args[0]), *args[1:]]
+        return ["runuser", "-u", self.user, "--", *command] if self.user else command
 
     def _run(self, *args: str) -> None:
-        command = [str(self.bin / args[0]), *args[1:]]
-        if self.user:
-            command = ["runuser", "-u", self.user, "--", *command]
-        subprocess.run(command, check=True, capture_output=True, text=True)
+        subprocess.run(self._command(*args), check=True, capture_output=True, text=True)
+
+    def _watch(self) -> None:
+        read, self._alive = os.pipe()  # not inherited by this process's children
+        stop = self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-c", _WATCHER, str(self.dir), *stop], stdin=read,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        os.close(read)
 
     def start(self) -> Cluster:
         if self.user:
@@ -76,6 +97,7 @@ class Cluster:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {FAST}"
         log = str(self.dir / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+        self._watch()
         return self
 
     def stop(self) -> None:
@@ -83,6 +105,10 @@ class Cluster:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+            if self._alive >= 0:  # the watcher then finds nothing left to stop, and ends
+                os.close(self._alive)
+                self._alive = -1
+                self._watcher.wait()
 
     def fresh_schema(self) -> str:
         """A URL whose tables live in a new, empty schema (a clean store per test, cheaply)."""
