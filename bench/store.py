@@ -187,27 +187,8 @@ def bench_one(name: str, location: str, folder: Path, args: argparse.Namespace) 
         verdict = "" if goal is None else ("ok" if d[key] < goal else f"OVER {goal:g} s")
         lines.append(f"{name:<11}{label:<30}{d[key] * 1000:10.1f} ms  {verdict}")
     lines.append(f"{name:<11}{'dashboard process peak':<30}{d['peak_mb']:10.0f} MB")
-    tool = "native CSV (COPY)" if "postgresql" in location else "native CSV (sqlite3 -csv)"
     for fmt in args.exports:
-        # The database's own export right before each one: this machine's speed drifts by half
-        # over minutes, so a ratio compares neighbours, not the run's first and last minutes.
-        native_out = folder / f"{name}-native.csv"
-        native = child("native", location, str(native_out))
-        native_out.unlink()
-        size = f"{native['bytes'] / 1e6:8.0f} MB file"
-        lines.append(
-            f"{name:<11}{tool:<30}{native['seconds']:10.2f} s  {size}  cpu {native['cpu']:.1f} s"
-        )
-        out = folder / f"{name}.{EXPORT_FORMATS[fmt].extension}"
-        e = child("export", location, fmt, str(out))
-        ratio = e["seconds"] / native["seconds"]
-        verdict = "ok" if e["peak_mb"] < MEMORY_GOAL_MB and ratio <= 2 else "over a goal"
-        lines.append(
-            f"{name:<11}{'export ' + fmt:<30}{e['seconds']:10.2f} s  {e['bytes'] / 1e6:8.0f}"
-            f" MB file  {e['peak_mb']:5.0f} MB peak  x{ratio:4.1f} native"
-            f"  cpu {e['cpu']:.1f} s  {verdict}"
-        )
-        out.unlink()
+        lines += _export_lines(name, location, folder, fmt, args.pairs)
     if args.pack:
         p = child("pack", location)
         lines.append(
@@ -218,12 +199,46 @@ def bench_one(name: str, location: str, folder: Path, args: argparse.Namespace) 
     return lines
 
 
+def _export_lines(name: str, location: str, folder: Path, fmt: str, pairs: int) -> list[str]:
+    """One export of every exchange next to the database's own, `pairs` times: the medians, and
+    the median of each pair's ratio. The database's export runs right before each one: this
+    machine's speed drifts by half over minutes, so a ratio compares neighbours."""
+    natives: list[dict[str, Any]] = []
+    exports: list[dict[str, Any]] = []
+    for _ in range(pairs):
+        native_out = folder / f"{name}-native.csv"
+        natives.append(child("native", location, str(native_out)))
+        native_out.unlink()
+        out = folder / f"{name}.{EXPORT_FORMATS[fmt].extension}"
+        exports.append(child("export", location, fmt, str(out)))
+        out.unlink()
+    native, e = natives[0], exports[0]
+
+    def median(found: list[dict[str, Any]], key: str) -> float:
+        return statistics.median(f[key] for f in found)
+
+    ratios = [x["seconds"] / n["seconds"] for n, x in zip(natives, exports, strict=True)]
+    ratio, peak = statistics.median(ratios), max(x["peak_mb"] for x in exports)
+    spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if pairs > 1 else ""
+    tool = "native CSV (COPY)" if "postgresql" in location else "native CSV (sqlite3 -csv)"
+    verdict = "ok" if peak < MEMORY_GOAL_MB and ratio <= 2 else "over a goal"
+    return [
+        f"{name:<11}{tool:<30}{median(natives, 'seconds'):10.2f} s  "
+        f"{native['bytes'] / 1e6:8.0f} MB file  cpu {median(natives, 'cpu'):.1f} s",
+        f"{name:<11}{'export ' + fmt:<30}{median(exports, 'seconds'):10.2f} s  "
+        f"{e['bytes'] / 1e6:8.0f} MB file  {peak:5.0f} MB peak  x{ratio:4.2f} native{spread}"
+        f"  cpu {median(exports, 'cpu'):.1f} s  {verdict}",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS, help="exchanges in each store")
     parser.add_argument("--runs", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--exports", nargs="*", default=list(EXPORTS), choices=EXPORTS)
     parser.add_argument("--backends", nargs="*", default=["sqlite", "postgresql"])
+    pairs = "each export and the database's own, this many times (medians)"
+    parser.add_argument("--pairs", type=int, default=1, help=pairs)
     parser.add_argument("--no-writers", dest="writers", action="store_false")
     parser.add_argument("--no-pack", dest="pack", action="store_false")
     parser.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
