@@ -21,12 +21,12 @@ from lib.exchange import Exchange
 from lib.recorder import Recorder, open_store
 from lib.recorder.migrations import rebuild_counts
 from lib.recorder.proofs import proofs_of
-from lib.recorder.rows import CURL_HEADERS, LOOKED_UP, exchange_row
+from lib.recorder.rows import CURL_HEADERS, HAR_HEADERS, LOOKED_UP, exchange_row
 from lib.recorder.schema import EXCHANGE_COLUMNS, exchanges, proofs, runs
 
 PERSONS = [f"tester-{n}" for n in range(10)]
 HOSTS = ["qa-laptop-1", "qa-laptop-2", "ci-runner"]
-COLUMNS = [*EXCHANGE_COLUMNS, "msn", *LOOKED_UP, CURL_HEADERS]
+COLUMNS = [*EXCHANGE_COLUMNS, "msn", *LOOKED_UP, CURL_HEADERS, *HAR_HEADERS]
 MSN = COLUMNS.index("msn")
 PROOF_COLUMNS = [
     "exchange_id",

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from lib.recorder.rows import LOOKED_UP
+from lib.recorder.rows import HAR_HEADERS, LOOKED_UP
 
 HTTP = "HTTP/1.1"  # lib/recorder/har.py HTTP_VERSION
 
@@ -68,12 +68,15 @@ POSTGRES = Dialect(
 
 
 def _headers(d: Dialect, column: str) -> str:
+    """The headers as HAR's name/value list: kept beside the row since schema 6, rewritten from
+    the headers' text for rows stored before."""
+    kept = next(k for k, headers in HAR_HEADERS.items() if headers == column)
     # {"A": "x", "B": "y"} -> {"A","value":"x"},{"name":"B","value":"y"}, whose first
     # character gives way to [{"name": and a ] closes it. No length(), no substr(): PostgreSQL
     # counts UTF-8 text character by character (200,000 HAR entries: 20 -> 16.8 us a row).
     names = f'replace(replace({column}, \'": "\', \'","value":"\'), \'", "\', \'"}},{{"name":"\')'
     listed = f"'[{{\"name\":' || {d.rest.format(x=names)} || ']'"
-    return f"CASE WHEN {column} = '{{}}' THEN '[]' ELSE {listed} END"
+    return f"coalesce({kept}, CASE WHEN {column} = '{{}}' THEN '[]' ELSE {listed} END)"
 
 
 def _header(d: Dialect, column: str, name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC
 from http import HTTPStatus
 from typing import Any
@@ -15,7 +15,8 @@ CREATOR = {"name": "ePayment Lab", "version": "0.1.0"}
 HTTP_VERSION = "HTTP/1.1"  # requests speaks HTTP/1.1; the exchange does not record the version
 
 
-def _header_list(headers: dict[str, str]) -> list[dict[str, str]]:
+def header_list(headers: Mapping[str, str]) -> list[dict[str, str]]:
+    """HAR's name/value list (kept as JSON beside each stored row: lib/recorder/rows.py)."""
     return [{"name": name, "value": value} for name, value in headers.items()]
 
 
@@ -43,7 +44,7 @@ def _request(e: Exchange) -> dict[str, Any]:
         "url": e.url,
         "httpVersion": HTTP_VERSION,
         "cookies": [],
-        "headers": _header_list(e.request_headers),
+        "headers": header_list(e.request_headers),
         "queryString": [{"name": k, "value": v} for k, v in parse_qsl(urlsplit(e.url).query, True)],
         "headersSize": -1,
         "bodySize": _size(e.request_body),
@@ -61,7 +62,7 @@ def _response(e: Exchange) -> dict[str, Any]:
         "statusText": _status_text(e.status),
         "httpVersion": HTTP_VERSION if e.status else "",
         "cookies": [],
-        "headers": _header_list(e.response_headers),
+        "headers": header_list(e.response_headers),
         "content": {"size": _size(e.response_body), "mimeType": mime},
         "redirectURL": _header(e.response_headers, "location") or "",
         "headersSize": -1,

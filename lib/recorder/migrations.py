@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, inspect, select, text, update
 
 from lib.recorder.proofs import proof_rows
-from lib.recorder.rows import CURL_HEADERS, LOOKED_UP, header_value, to_exchange
+from lib.recorder.rows import CURL_HEADERS, HAR_HEADERS, LOOKED_UP, header_value, to_exchange
 from lib.recorder.schema import (
     EXCHANGE_COLUMNS,
     QUERY_URL_INDEX,
@@ -123,10 +123,13 @@ def _v5_curl_headers(conn: Connection) -> None:
     QUERY_URL_INDEX.create(conn, checkfirst=True)
 
 
-def _v6_summary_index(conn: Connection) -> None:
+def _v6_summary_index_and_har_headers(conn: Connection) -> None:
     """The Request log's filter columns as one index in id order (one scan, once: ~2 s for a
-    million rows here)."""
+    million rows here); columns for the headers as HAR lists, NULL in the stored rows (the
+    export rewrites their headers, as before)."""
     SUMMARY_INDEX.create(conn, checkfirst=True)
+    for column in HAR_HEADERS:
+        conn.execute(text(f"ALTER TABLE exchanges ADD COLUMN {column} TEXT"))
 
 
 # STEPS[n] brings a store from version n - 1 to n (version 1 was SQLite's first schema).
@@ -135,7 +138,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     3: _v3_unusual_rows,
     4: _v4_looked_up_headers,
     5: _v5_curl_headers,
-    6: _v6_summary_index,
+    6: _v6_summary_index_and_har_headers,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from lib.exchange import Exchange
 from lib.recorder.curl import stored_header_options
+from lib.recorder.har import header_list
 from lib.recorder.schema import as_utc
 
 
@@ -33,6 +34,16 @@ def as_text(headers: Mapping[str, Any]) -> dict[str, str]:
 
 # Stored beside the headers (schema 5): the request headers as a curl command's -H options.
 CURL_HEADERS = "curl_headers"
+# Stored beside the headers (schema 6): each as HAR's name/value list, the JSON text a HAR entry
+# holds (lib/recorder/har.py), so a bulk HAR export copies it (lib/recorder/bulk_har.py).
+HAR_HEADERS: dict[str, str] = {
+    "request_har_headers": "request_headers",
+    "response_har_headers": "response_headers",
+}
+
+
+def har_header_list(headers: Mapping[str, str]) -> str:
+    return json.dumps(header_list(headers), ensure_ascii=False, separators=(",", ":"))
 
 
 def headers_text(headers: Mapping[str, Any]) -> str:
@@ -56,6 +67,8 @@ def exchange_row(e: Exchange) -> dict[str, Any]:
            for column, (headers, name) in LOOKED_UP.items()},
         # The headers as the export reads them back (as_text), in curl's options (schema 5).
         CURL_HEADERS: stored_header_options(as_text(e.request_headers)),
+        **{column: har_header_list(as_text(getattr(e, headers)))
+           for column, headers in HAR_HEADERS.items()},
     }  # fmt: skip
 
 
@@ -64,7 +77,7 @@ def to_exchange(row: Mapping[str, Any]) -> Exchange:
     data = dict(row)
     data["request_headers"] = json.loads(data.get("request_headers") or "{}")
     data["response_headers"] = json.loads(data.get("response_headers") or "{}")
-    for name in ("msn", *LOOKED_UP, CURL_HEADERS):
+    for name in ("msn", *LOOKED_UP, CURL_HEADERS, *HAR_HEADERS):
         data.pop(name, None)
     return Exchange(**data)
 

@@ -181,13 +181,14 @@ ODD_HEADERS = {"X-A": "1", "CONTENT-type": "text/plain", "content-type": "second
                "LOCATION": '/q "x" \\ é', "Location": "/second"}  # fmt: skip
 
 
-@pytest.mark.parametrize("stored_before_v4", [False, True], ids=["v4", "before-v4"])
+@pytest.mark.parametrize("stored_before", [None, 6, 4], ids=["v6", "before-v6", "before-v4"])
 def test_har_entries_printed_by_the_database_and_by_python_agree(
-    recorder: Recorder, stored_before_v4: bool
+    recorder: Recorder, stored_before: int | None
 ) -> None:
     """Bodies or not, errors or not, a query string (Python's parse_qsl) or not: one HAR. The
     looked-up headers (first of a name in any case) come from the columns kept since schema 4,
-    or from the headers' text in rows stored before."""
+    the header lists from those kept since schema 6, or from the headers' text in rows stored
+    before."""
     for n in range(6):
         recorder.record(Exchange(
             "POST" if n % 2 else "GET", "http://sim/p" + ("?a=1&b=%C3%A5+x" if n == 3 else ""),
@@ -199,8 +200,12 @@ def test_har_entries_printed_by_the_database_and_by_python_agree(
         ))  # fmt: skip
     odd = Exchange("PUT", "http://sim/p", "odd", request_headers=ODD_HEADERS, request_body="{}")
     recorder.record(replace(odd, status=302, response_headers=ODD_HEADERS))
-    if stored_before_v4:
-        with recorder.store.engine.begin() as conn:
+    with recorder.store.engine.begin() as conn:
+        if stored_before:  # as the migrations leave older rows
+            conn.exec_driver_sql(
+                "UPDATE exchanges SET request_har_headers = NULL, response_har_headers = NULL"
+            )
+        if stored_before == 4:
             conn.exec_driver_sql(
                 "UPDATE exchanges SET request_content_type = NULL, "
                 "response_content_type = NULL, response_location = NULL"
@@ -216,7 +221,7 @@ def test_har_entries_printed_by_the_database_and_by_python_agree(
     assert entries[5]["time"] == 0.0 and entries[0]["response"]["statusText"] == "Created"
     assert entries[6]["request"]["postData"]["mimeType"] == "text/plain"
     assert entries[6]["response"]["redirectURL"] == '/q "x" \\ é'
-    if not stored_before_v4:
+    if stored_before is None:
         with recorder.store.engine.connect() as conn:
             kept = conn.exec_driver_sql("SELECT request_content_type, response_location "
                                         "FROM exchanges ORDER BY id").all()  # fmt: skip

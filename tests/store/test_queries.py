@@ -176,21 +176,32 @@ def test_sqlite_is_told_to_read_the_summary_index(tmp_path) -> None:
     store.close()
 
 
-def test_a_schema_5_store_gains_the_summary_index(location: str) -> None:
-    """Schema 6 adds the summary index to a store that has its rows already (both backends)."""
+def test_a_schema_5_store_gains_the_summary_index_and_har_lists(location: str) -> None:
+    """Schema 6 adds the summary index and the HAR header lists to a store that has its rows
+    already (both backends); the rows stored before keep NULL lists and export as before."""
     from sqlalchemy import inspect
 
+    from lib.recorder import export_bytes
+    from lib.recorder.exports import Selection
     from lib.recorder.migrations import _set_version
+    from lib.recorder.rows import HAR_HEADERS
     from lib.recorder.schema import SCHEMA_VERSION, SUMMARY_INDEX
 
     store = open_store(location)
     store.add_exchange(_ex("get_payment", 200, "Anna-0001"))
-    with store.engine.begin() as conn:
+    with store.engine.begin() as conn:  # back to schema 5
         SUMMARY_INDEX.drop(conn)
+        for column in HAR_HEADERS:
+            conn.exec_driver_sql(f"ALTER TABLE exchanges DROP COLUMN {column}")
         _set_version(conn, 5)
     store.close()
     store = open_store(location)
     names = {i["name"] for i in inspect(store.engine).get_indexes("exchanges")}
     assert store.schema_version == SCHEMA_VERSION == 6 and SUMMARY_INDEX.name in names
     assert store.page(ExchangeFilter(reference_contains="a-00")).total == 1
+    store.add_exchange(_ex("get_payment", 200, "Anna-0002"))
+    with store.engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT request_har_headers FROM exchanges ORDER BY id").all()
+    assert [r[0] for r in kept] == [None, '[{"name":"Merchant-Serial-Number","value":"123456"}]']
+    assert export_bytes(Selection(store), "har") == export_bytes(store.exchanges(), "har")
     store.close()
