@@ -2,8 +2,9 @@
 `json.dumps(har_entry(e), ensure_ascii=False, separators=(",", ":"))`.
 
 One template for both databases, printed by string operators (a JSON function per value would
-parse and print each entry again). The stored headers are Python's `json.dumps` of a str -> str
-mapping (lib/recorder/rows.py), so their text becomes HAR's name/value list by replacing its
+parse and print each entry again). Since schema 6 each row keeps its headers as HAR's lists
+(lib/recorder/rows.py), copied as they are. Rows stored before have only the headers as Python's
+`json.dumps` of a str -> str mapping, whose text becomes HAR's name/value list by replacing its
 separators: `", "` and `": "` occur nowhere else, as every quote inside a name or value is
 escaped. Entries whose URL has a query string go to Python (`parse_qsl` decodes it), as do the
 rows lib/recorder/unusual.py names.
