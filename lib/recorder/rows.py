@@ -46,29 +46,24 @@ def har_header_list(headers: Mapping[str, str]) -> str:
     return json.dumps(header_list(headers), ensure_ascii=False, separators=(",", ":"))
 
 
-def headers_text(headers: Mapping[str, Any]) -> str:
-    """Headers as stored: JSON of `as_text(headers)`, the form the bulk HAR export reads
-    (lib/recorder/bulk_har.py)."""
-    return json.dumps(as_text(headers), ensure_ascii=False)
-
-
 def exchange_row(e: Exchange) -> dict[str, Any]:
     """The `exchanges` row of an exchange (its id left to the database)."""
+    # The headers as the export reads them back: stored as JSON (the text the bulk exports
+    # print, lib/recorder/bulk_har.py), and each form kept beside them made from these, once.
+    text = {name: as_text(getattr(e, name)) for name in ("request_headers", "response_headers")}
     return {
         "run_id": e.run_id, "started_at": e.started_at, "target": e.target, "step": e.step,
         "operation": e.operation, "method": e.method, "url": e.url,
-        "request_headers": headers_text(e.request_headers),
+        "request_headers": json.dumps(text["request_headers"], ensure_ascii=False),
         "request_body": e.request_body, "status": e.status,
-        "response_headers": headers_text(e.response_headers),
+        "response_headers": json.dumps(text["response_headers"], ensure_ascii=False),
         "response_body": e.response_body, "latency_ms": e.latency_ms, "reference": e.reference,
         "idempotency_key": e.idempotency_key, "attempt": e.attempt, "error": e.error,
         "msn": header_value(e.request_headers, "Merchant-Serial-Number"),
         **{column: header_value(getattr(e, headers), name) or ""
            for column, (headers, name) in LOOKED_UP.items()},
-        # The headers as the export reads them back (as_text), in curl's options (schema 5).
-        CURL_HEADERS: stored_header_options(as_text(e.request_headers)),
-        **{column: har_header_list(as_text(getattr(e, headers)))
-           for column, headers in HAR_HEADERS.items()},
+        CURL_HEADERS: stored_header_options(text["request_headers"]),  # schema 5
+        **{column: har_header_list(text[headers]) for column, headers in HAR_HEADERS.items()},
     }  # fmt: skip
 
 
